@@ -1,0 +1,125 @@
+"""The small interface that drift and sync are written against.
+
+Two backends satisfy it: `github.GitHubHosting` (the REST API) and
+`local.LocalHosting` (git checkouts on disk), so both modes behave the same
+whichever side holds the peers. Repositories are named `owner/name`; the local
+backend maps each name to a checkout. Every method raises `errors.RemoteError`
+(or a subclass) on failure, never a library exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file as stored in a repository at a ref; `content is None` when it does not exist."""
+
+    repository: str
+    path: str
+    ref: str
+    content: bytes | None
+    blob_sha: str | None
+
+    @property
+    def missing(self) -> bool:
+        return self.content is None
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """An open pull request (or, locally, the sync branch standing in for one)."""
+
+    number: int
+    url: str
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    title: str
+    body: str
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    url: str
+
+
+class Hosting(Protocol):
+    """What drift and sync need from wherever the peers live."""
+
+    def default_branch(self, repo: str) -> str:
+        """The repository's default branch name."""
+        ...
+
+    def read_file(self, repo: str, path: str, ref: str | None) -> RemoteFile:
+        """The file at `ref` (None: the default branch); missing files are not errors.
+
+        `RemoteFile.ref` is the ref asked for, or "" when None was given and the
+        backend did not need to learn the default branch's name.
+        """
+        ...
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        """The commit SHA a branch points at, or None when the branch does not exist."""
+        ...
+
+    def find_pull(self, repo: str, branch: str) -> PullRequest | None:
+        """The open pull request whose head is `branch` of `repo` itself, if any."""
+        ...
+
+    def create_branch(self, repo: str, branch: str, sha: str) -> None:
+        """Create `branch` at `sha`; raises `Conflict` when it already exists."""
+        ...
+
+    def reset_branch(self, repo: str, branch: str, sha: str) -> None:
+        """Force `branch` to `sha` (force-sync only)."""
+        ...
+
+    def commit_file(
+        self,
+        repo: str,
+        branch: str,
+        path: str,
+        content: bytes,
+        message: str,
+        replaces: str | None,
+    ) -> str:
+        """Commit `content` at `path` on top of `branch`; return the new commit SHA.
+
+        `replaces` is the blob SHA the file has on the branch now (None when it
+        does not exist there); a stale one raises `Conflict`, so a concurrent
+        writer is never overwritten blindly.
+        """
+        ...
+
+    def open_pull(self, repo: str, branch: str, base: str, title: str, body: str) -> PullRequest:
+        """Open a pull request from `branch` into `base`; `Conflict` if one already exists."""
+        ...
+
+    def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
+        """Refresh the title and body of an open pull request."""
+        ...
+
+    def close_pull(self, repo: str, number: int, comment: str) -> None:
+        """Comment on and close a pull request that is no longer needed."""
+        ...
+
+    def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
+        """Add labels to a pull request, creating the ones the repository lacks."""
+        ...
+
+    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
+        """The first comment on the pull request whose body starts with `marker`."""
+        ...
+
+    def create_comment(self, repo: str, number: int, body: str) -> Comment:
+        ...
+
+    def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
+        ...
