@@ -123,3 +123,21 @@ class Hosting(Protocol):
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         ...
+
+
+WRITES = frozenset({
+    "create_branch", "reset_branch", "commit_file", "open_pull", "edit_pull", "close_pull",
+    "add_labels", "create_comment", "edit_comment",
+})
+
+
+class ReadOnly:
+    """Wraps a Hosting for dry runs: any write is a bug, stopped before it leaves."""
+
+    def __init__(self, inner: Hosting):
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        if name in WRITES:
+            raise AssertionError(f"dry run attempted a write: {name}")
+        return getattr(self._inner, name)

@@ -1,0 +1,97 @@
+"""One configured run: load and check the spec, run the mode, report everything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import cast
+
+from sync_action import drift, report, spec, sync
+from sync_action.compare import PeerResult
+from sync_action.config import Config
+from sync_action.errors import UsageError
+from sync_action.hosting import Hosting, ReadOnly
+from sync_action.runner import Runner
+
+
+def make_host(cfg: Config) -> Hosting:
+    """Local checkouts when `--peer-dir` is given, else the GitHub API (imported lazily)."""
+    if cfg.peer_dirs:
+        from sync_action.local import LocalHosting
+
+        host: Hosting = LocalHosting.from_dirs(cfg.peer_dirs, cfg.peer_repos)
+    else:
+        from sync_action.github import GitHubHosting
+
+        host = GitHubHosting(cfg.api_url, cfg.token)
+    return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
+
+
+def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
+    """Validate first (an invalid spec is never compared or synced), then run the mode."""
+    local = spec.load_file(cfg.schema_file, cfg.schema_path)
+    spec.validate(local, cfg.spec_schema)
+    host = host or make_host(cfg)
+    if cfg.peer_dirs and not cfg.peer_repos:
+        cfg = _with_local_names(cfg, host)
+    mode = sync if cfg.mode == "sync" else drift
+    results, code = mode.run(cfg, host, local, runner)
+    ctx = drift.context(cfg)
+    write_report(cfg, report.build(local, results, ctx))
+    runner.set_outputs(outputs(cfg, local, results))
+    runner.add_summary(report.summary(local, results, ctx))
+    return code
+
+
+def _with_local_names(cfg: Config, host: Hosting) -> Config:
+    from dataclasses import replace
+
+    names = tuple(getattr(host, "checkouts", {}))
+    return replace(cfg, peer_repos=names)
+
+
+def write_report(cfg: Config, data: dict[str, object]) -> None:
+    target = cfg.report_file
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(report.to_json(data), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"Input 'report-path': cannot write {cfg.report_path} ({exc.strerror})"
+        ) from None
+
+
+def outputs(cfg: Config, local: spec.Spec, results: Sequence[PeerResult]) -> dict[str, str]:
+    """The contract's outputs; sync adds its status and pull request URLs."""
+    first = results[0] if results else None
+    values = {
+        "drift": _bool(any(r.drift for r in results)),
+        "breaking": _bool(any(r.breaking for r in results)),
+        "changes": str(sum(len(r.changes) for r in results)),
+        "report-path": cfg.report_path,
+        "local-sha256": local.sha256,
+        "peer-sha256": (first.metadata()["hash"] or "") if first else "",
+        "results": json.dumps([_result(r) for r in results]),
+    }
+    if cfg.mode == "sync":
+        if len(results) == 1:
+            values["sync-status"] = results[0].status
+        else:
+            values["sync-status"] = "\n".join(f"{r.repository}={r.status}" for r in results)
+        values["pr-urls"] = "\n".join(r.pr_url for r in results if r.pr_url)
+    return values
+
+
+def _result(r: PeerResult) -> dict[str, object]:
+    return {
+        "repository": r.repository,
+        "drift": r.drift,
+        "status": r.status,
+        "pr_url": r.pr_url,
+        "changes": len(r.changes),
+        "breaking": r.breaking,
+    }
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,232 @@
+"""`schema-sync` on the command line, and the action's entry on the runner.
+
+Both go through `_guarded`, the one error boundary: a known error becomes one
+`::error` (or `error:` in a terminal) and the contract's exit code; anything
+else is reported in one line too, never as a traceback unless debugging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from sync_action import __version__
+from sync_action.config import DEFAULTS, debug_enabled
+from sync_action.errors import EXIT_OK, EXIT_REMOTE, ActionError, SpecError
+from sync_action.runner import Runner
+
+MODES_HELP = {
+    "drift": "compare this repository's file with each peer's copy and write the drift report",
+    "sync": "put this repository's file on the sync branch of each consumer (a PR on GitHub)",
+    "diff": "show the semantic changes from OLD to NEW",
+    "validate": "check that spec files are well formed and valid",
+}
+BOOLEAN_INPUTS = (
+    "fail-on-drift",
+    "comment",
+    "force-sync",
+    "disabled",
+    "dry-run",
+    "require-version-bump",
+)
+
+
+def run_action(env: Mapping[str, str] | None = None) -> int:
+    """The Docker entrypoint: inputs from `INPUT_*`, workflow commands on stdout."""
+    from sync_action import config
+
+    env = os.environ if env is None else env
+    inputs = config.inputs_from_env(env)
+    runner = Runner(on_runner=True, secrets=[inputs["token"], inputs["app-private-key"]])
+    return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
+
+
+def _run(
+    inputs: Mapping[str, str], env: Mapping[str, str], runner: Runner, peer_dirs: Sequence[str]
+) -> int:
+    from sync_action import action, config
+
+    if config.is_disabled(inputs, env):
+        runner.output_file = config.output_file(env)
+        runner.set_output("sync-status", "disabled")
+        runner.notice(
+            "schema-sync is disabled (the 'disabled' input or SCHEMA_SYNC_DISABLED); "
+            "nothing was checked or written.",
+            title="Disabled",
+        )
+        return EXIT_OK
+    cfg = config.load(inputs, env, peer_dirs=peer_dirs, on_runner=runner.on_runner)
+    for secret in cfg.secrets:
+        runner.add_secret(secret)
+    runner.output_file, runner.summary_file = cfg.output_file, cfg.summary_file
+    return action.execute(cfg, runner)
+
+
+def _guarded(runner: Runner, env: Mapping[str, str], work: Callable[[], int]) -> int:
+    try:
+        return work()
+    except ActionError as exc:
+        runner.error(exc.message, title=exc.title, file=exc.file, line=exc.line)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        runner.error("Interrupted")
+        return 130
+    except Exception as exc:  # the boundary: report a bug in one line, not a traceback
+        if debug_enabled(env):
+            runner.log(traceback.format_exc())
+        runner.error(
+            f"Unexpected {type(exc).__name__}: {exc}. Re-run with debug logging "
+            "(RUNNER_DEBUG=1) for details, and report it.",
+            title="schema-sync internal error",
+        )
+        return EXIT_REMOTE
+
+
+# --- command line ------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="schema-sync",
+        description="Keep one schema file identical across repositories.",
+    )
+    parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for mode in ("drift", "sync"):
+        sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
+        sub.add_argument(
+            "--peer-dir",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="a local git checkout of a peer, instead of the GitHub API "
+            "(repeatable; named by --peer-repos in the same order, or from "
+            "its origin remote)",
+        )
+        for name, default in DEFAULTS.items():
+            if name in BOOLEAN_INPUTS:
+                sub.add_argument(
+                    f"--{name}", nargs="?", const="true", metavar="BOOL", help=f"default: {default}"
+                )
+            elif name != "app-private-key":
+                sub.add_argument(
+                    f"--{name}", metavar="VALUE", help=f"default: {default}" if default else None
+                )
+        sub.add_argument(
+            "--app-private-key-file", metavar="PATH", help="the GitHub App's private key (PEM file)"
+        )
+    diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
+    diff.add_argument("old", help="the earlier copy (the peer's)")
+    diff.add_argument("new", help="the later copy (this repository's)")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--ignore", default="", help="dotted paths with * to leave out")
+    validate = commands.add_parser(
+        "validate", help=MODES_HELP["validate"], description=MODES_HELP["validate"]
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "--spec-schema",
+        metavar="PATH",
+        help="a JSON Schema the files must satisfy instead of the built-in one",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env = os.environ
+    runner = Runner(on_runner=env.get("GITHUB_ACTIONS") == "true")
+    if args.command == "diff":
+        return _guarded(runner, env, lambda: _diff(args, runner))
+    if args.command == "validate":
+        return _guarded(runner, env, lambda: _validate(args, runner))
+    inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
+    inputs["mode"] = args.command
+    if args.app_private_key_file:
+        inputs["app-private-key"] = _read_key(args.app_private_key_file)
+    for secret in (inputs["token"], inputs["app-private-key"]):
+        runner.add_secret(secret)
+    return _guarded(runner, env, lambda: _run(inputs, env, runner, args.peer_dir))
+
+
+def _read_key(path: str) -> str:
+    from sync_action.errors import UsageError
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--app-private-key-file: cannot read {path} ({exc.strerror})") from None
+
+
+def _diff(args: argparse.Namespace, runner: Runner) -> int:
+    from sync_action import diff, report, spec
+    from sync_action.config import split_list
+
+    old = spec.load_file(Path(args.old), args.old)
+    new = spec.load_file(Path(args.new), args.new)
+    changes, ignored = diff.split_ignored(
+        diff.diff_documents(old.data, new.data), split_list(args.ignore)
+    )
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "old": old.metadata(),
+                    "new": new.metadata(),
+                    "identical": old.raw == new.raw,
+                    "breaking": any(c.breaking for c in changes),
+                    "changes": [c.to_json() for c in changes],
+                    "ignored": [c.to_json() for c in ignored],
+                },
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+    elif args.format == "markdown":
+        table, _ = report.changes_table(changes, report.BUDGET)
+        print(table if changes else "No semantic changes.")
+    else:
+        for c in changes:
+            mark = "BREAKING " if c.breaking else ""
+            print(f"{mark}{c.kind:8} {c.path}: {_short(c.before)} -> {_short(c.after)}")
+        print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
+    return EXIT_OK
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _validate(args: argparse.Namespace, runner: Runner) -> int:
+    from sync_action import spec
+    from sync_action.config import load_schema_file
+
+    schema = load_schema_file(args.spec_schema) if args.spec_schema else None
+    failed: SpecError | None = None
+    for name in args.files:
+        try:
+            loaded = spec.load_file(Path(name), name)
+            spec.validate(loaded, schema)
+        except SpecError as exc:
+            for line in exc.message.splitlines():
+                runner.error(line, title=exc.title, file=exc.file, line=exc.line)
+            failed = exc
+            continue
+        runner.log(
+            f"{name}: valid (version {loaded.version}, {loaded.table_count} tables, "
+            f"{loaded.field_count} fields)"
+            if loaded.is_airtable
+            else f"{name}: valid"
+        )
+    return failed.exit_code if failed else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

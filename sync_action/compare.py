@@ -1,0 +1,117 @@
+"""Compare this repository's spec with one peer's copy: bytes, metadata, meaning.
+
+Equal git blob SHAs settle it without parsing; only a real difference pays
+for loading and diffing the peer's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync_action.diff import Change, diff_documents, split_ignored
+from sync_action.errors import SpecError
+from sync_action.hosting import RemoteFile
+from sync_action.spec import Spec, load_bytes, normalize_version
+
+VERSION_NOT_BUMPED = "version-not-bumped"
+MISSING = "missing"
+PEER_INVALID = "peer-invalid"
+
+
+@dataclass
+class PeerResult:
+    """Everything known about one peer after a drift check or a sync."""
+
+    repository: str
+    ref: str
+    path: str
+    remote: RemoteFile | None = None
+    peer_spec: Spec | None = None
+    drift: bool = False
+    changes: list[Change] = field(default_factory=list)
+    ignored: list[Change] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    status: str = ""
+    pr_url: str = ""
+    pr_number: int | None = None
+    message: str = ""
+    exit_code: int = 0
+
+    @property
+    def missing(self) -> bool:
+        return self.remote is not None and self.remote.missing
+
+    @property
+    def breaking(self) -> bool:
+        return any(c.breaking for c in self.changes)
+
+    def metadata(self) -> dict[str, Any]:
+        """The report's `peer` fields."""
+        spec = self.peer_spec
+        meta = (
+            spec.metadata()
+            if spec
+            else dict.fromkeys(("hash", "version", "updated_at", "owner_repo", "tables", "fields"))
+        )
+        if spec is None and self.remote is not None and self.remote.content is not None:
+            import hashlib
+
+            meta["hash"] = hashlib.sha256(self.remote.content).hexdigest()
+        meta.update(repository=self.repository, ref=self.ref, path=self.path, missing=self.missing)
+        return {
+            key: meta[key]
+            for key in (
+                "repository",
+                "ref",
+                "path",
+                "hash",
+                "version",
+                "updated_at",
+                "owner_repo",
+                "tables",
+                "fields",
+                "missing",
+            )
+        }
+
+
+def compare(
+    local: Spec,
+    remote: RemoteFile,
+    result: PeerResult,
+    *,
+    ignore: Sequence[str] = (),
+    require_version_bump: bool = True,
+) -> PeerResult:
+    """Fill `result` with the verdict on `remote` against `local`."""
+    result.remote = remote
+    if remote.content is None:
+        result.drift = True
+        result.findings.append(MISSING)
+        return result
+    if remote.blob_sha == local.blob_sha or remote.content == local.raw:
+        return result
+    try:
+        peer = load_bytes(remote.content, f"{remote.repository}:{remote.path}")
+    except SpecError as exc:
+        result.drift = True
+        result.findings.append(PEER_INVALID)
+        result.message = exc.message
+        return result
+    result.peer_spec = peer
+    changes = diff_documents(peer.data, local.data)
+    result.changes, result.ignored = split_ignored(changes, ignore)
+    # Bytes differ; only when every semantic difference is ignored is it not drift.
+    result.drift = bool(result.changes) or not result.ignored
+    if result.drift and require_version_bump and version_not_bumped(local, peer):
+        result.findings.append(VERSION_NOT_BUMPED)
+    return result
+
+
+def version_not_bumped(local: Spec, peer: Spec) -> bool:
+    """Different content under the same version: someone forgot to bump it."""
+    if local.version is None or peer.version is None:
+        return False
+    return normalize_version(local.version) == normalize_version(peer.version)

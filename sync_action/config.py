@@ -1,0 +1,400 @@
+"""Inputs and environment, read and validated in one place.
+
+This is the only module that reads the environment. The runner passes each
+input as `INPUT_<NAME>` with hyphens kept (`INPUT_FAIL-ON-DRIFT`); shells can
+only export the underscore spelling, so both are accepted. The command line
+passes the same inputs by name, so both paths share every check and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sync_action.errors import UsageError
+
+DEFAULTS: dict[str, str] = {
+    "mode": "drift",
+    "schema-path": "schema/AIRTABLE_SPEC.yaml",
+    "peer-repos": "",
+    "peer-path": "",
+    "peer-ref": "",
+    "token": "",
+    "fail-on-drift": "true",
+    "comment": "true",
+    "report-path": "schema-drift-report/schema_drift_report.json",
+    "force-sync": "false",
+    "disabled": "false",
+    "base-branch": "",
+    "sync-branch": "",
+    "labels": "schema-sync,bot,safe-to-merge",
+    "pr-title": "chore(schema): sync {path} from {source} ({version})",
+    "dry-run": "false",
+    "require-version-bump": "true",
+    "spec-schema": "",
+    "ignore": "",
+    "app-id": "",
+    "app-private-key": "",
+}
+BOOLEANS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "on": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "off": False,
+}
+MODES = ("drift", "sync")
+PR_EVENTS = ("pull_request", "pull_request_target")
+_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs, validated; nothing else reads the environment."""
+
+    mode: str
+    workspace: Path
+    schema_path: str
+    peer_repos: tuple[str, ...]
+    peer_path: str
+    peer_ref: str | None
+    token: str = field(repr=False)
+    fail_on_drift: bool
+    comment: bool
+    report_path: str
+    force_sync: bool
+    base_branch: str | None
+    sync_branch: str
+    labels: tuple[str, ...]
+    pr_title: str
+    dry_run: bool
+    require_version_bump: bool
+    spec_schema: dict[str, Any] | None
+    spec_schema_path: str | None
+    ignore: tuple[str, ...]
+    app_id: str | None
+    app_private_key: str | None = field(repr=False)
+    repository: str
+    sha: str
+    event_name: str
+    pr_number: int | None
+    api_url: str
+    server_url: str
+    output_file: Path | None
+    summary_file: Path | None
+    peer_dirs: tuple[Path, ...] = ()
+    on_runner: bool = True
+
+    @property
+    def schema_file(self) -> Path:
+        return self.workspace / self.schema_path
+
+    @property
+    def report_file(self) -> Path:
+        return self.workspace / self.report_path
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.token, self.app_private_key) if s)
+
+    @property
+    def uses_api(self) -> bool:
+        return not self.peer_dirs
+
+
+def input_value(env: Mapping[str, str], name: str) -> str:
+    """An input as the runner passes it (hyphen kept) or as a shell exports it."""
+    upper = name.upper().replace(" ", "_")
+    for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
+        value = env.get(key, "")
+        if value.strip():
+            return value
+    return ""
+
+
+def inputs_from_env(env: Mapping[str, str]) -> dict[str, str]:
+    return {name: input_value(env, name) for name in DEFAULTS}
+
+
+def parse_bool(value: str, name: str) -> bool:
+    text = value.strip().lower()
+    if text in BOOLEANS:
+        return BOOLEANS[text]
+    raise UsageError(
+        f"Input '{name}' must be true or false (also yes/no, on/off, 1/0), got '{value.strip()}'"
+    )
+
+
+def is_disabled(inputs: Mapping[str, str], env: Mapping[str, str]) -> bool:
+    """Checked before anything else, so a disabled run stops even on other bad inputs."""
+    if inputs.get("disabled", "").strip() and parse_bool(inputs["disabled"], "disabled"):
+        return True
+    flag = env.get("SCHEMA_SYNC_DISABLED", "")
+    return bool(flag.strip()) and parse_bool(flag, "SCHEMA_SYNC_DISABLED")
+
+
+def output_file(env: Mapping[str, str]) -> Path | None:
+    value = env.get("GITHUB_OUTPUT", "")
+    return Path(value) if value else None
+
+
+def load(
+    inputs: Mapping[str, str],
+    env: Mapping[str, str],
+    *,
+    peer_dirs: Sequence[str] = (),
+    on_runner: bool = True,
+) -> Config:
+    """Validate inputs and environment into a Config, or raise UsageError."""
+    raw = {name: (inputs.get(name) or "").strip() or DEFAULTS[name] for name in DEFAULTS}
+    raw["app-private-key"] = inputs.get("app-private-key") or ""
+    workspace = _workspace(env)
+    mode = raw["mode"].lower()
+    if mode not in MODES:
+        raise UsageError(f"Input 'mode' must be 'drift' or 'sync', got '{raw['mode']}'")
+    flags = {
+        name: parse_bool(raw[name], name)
+        for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
+    }
+    schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
+    peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
+    repository = env.get("GITHUB_REPOSITORY", "").strip()
+    dirs = tuple(_peer_dir(d) for d in peer_dirs)
+    peers = peer_list(raw["peer-repos"], repository, required=not dirs)
+    event_name = env.get("GITHUB_EVENT_NAME", "")
+    event = _event(env)
+    spec_schema, spec_schema_path = _spec_schema(workspace, raw["spec-schema"])
+    token = (raw["token"] or env.get("GITHUB_TOKEN", "") or env.get("GH_TOKEN", "")).strip()
+    app_id, app_key = _app(raw["app-id"], raw["app-private-key"])
+    if not dirs and not token and not app_id:
+        raise UsageError(
+            "No token: set the 'token' input (a PAT or GitHub App token that can read the peers)"
+        )
+    return Config(
+        mode=mode,
+        workspace=workspace,
+        schema_path=schema_path,
+        peer_repos=peers,
+        peer_path=peer_path,
+        peer_ref=ref_name(raw["peer-ref"], "peer-ref", allow_sha=True),
+        token=token,
+        fail_on_drift=flags["fail-on-drift"],
+        comment=flags["comment"],
+        report_path=workspace_path(workspace, raw["report-path"], "report-path", must_exist=False),
+        force_sync=flags["force-sync"],
+        base_branch=ref_name(raw["base-branch"], "base-branch"),
+        sync_branch=ref_name(raw["sync-branch"], "sync-branch") or default_sync_branch(peer_path),
+        labels=_labels(raw["labels"]),
+        pr_title=raw["pr-title"],
+        dry_run=flags["dry-run"],
+        require_version_bump=flags["require-version-bump"],
+        spec_schema=spec_schema,
+        spec_schema_path=spec_schema_path,
+        ignore=_ignore(raw["ignore"]),
+        app_id=app_id,
+        app_private_key=app_key,
+        repository=repository,
+        sha=env.get("GITHUB_SHA", "").strip(),
+        event_name=event_name,
+        pr_number=_pr_number(event_name, event),
+        api_url=(env.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
+        server_url=(env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
+        output_file=_writable(env.get("GITHUB_OUTPUT", ""), "GITHUB_OUTPUT"),
+        summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
+        peer_dirs=dirs,
+        on_runner=on_runner,
+    )
+
+
+def default_sync_branch(peer_path: str) -> str:
+    """`schema/AIRTABLE_SPEC.yaml` becomes `schema-sync/schema-AIRTABLE_SPEC-yaml`."""
+    return "schema-sync/" + re.sub(r"[^A-Za-z0-9_-]", "-", peer_path)
+
+
+def split_list(value: str) -> list[str]:
+    """Newline- or comma-separated, blanks dropped."""
+    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
+
+
+def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[str, ...]:
+    peers: list[str] = []
+    for item in split_list(value):
+        owner, _, name = item.partition("/")
+        if not (_OWNER.match(owner) and _NAME.match(name) and name not in (".", "..")):
+            raise UsageError(
+                f"Input 'peer-repos': '{item}' is not a repository name of the form owner/name"
+            )
+        if repository and item.lower() == repository.lower():
+            raise UsageError(
+                f"Input 'peer-repos' lists this repository ({item}) itself; "
+                "list the other repositories that keep a copy"
+            )
+        if item.lower() not in (p.lower() for p in peers):
+            peers.append(item)
+    if required and not peers:
+        raise UsageError("Input 'peer-repos' is required: one or more owner/name")
+    return tuple(peers)
+
+
+def ref_name(value: str, name: str, *, allow_sha: bool = False) -> str | None:
+    """A branch or tag name git would accept (check-ref-format rules)."""
+    if not value:
+        return None
+    bad = (
+        _REF_BAD.search(value)
+        or value.startswith(("-", "/", "."))
+        or value.endswith(("/", "."))
+        or value == "@"
+    )
+    if bad:
+        raise UsageError(f"Input '{name}': '{value}' is not a valid git branch, tag or SHA")
+    return value
+
+
+def workspace_path(workspace: Path, value: str, name: str, *, must_exist: bool = False) -> str:
+    """A path inside the workspace, normalised: relative, forward slashes, no `./`."""
+    if not value:
+        raise UsageError(f"Input '{name}' must not be empty")
+    candidate = Path(value) if os.path.isabs(value) else workspace / value
+    root = workspace.resolve()
+    resolved = candidate.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise UsageError(f"Input '{name}': '{value}' is outside the workspace")
+    normal = os.path.normpath(
+        os.path.relpath(os.path.abspath(candidate), os.path.abspath(workspace))
+    )
+    if normal.startswith(".."):
+        raise UsageError(f"Input '{name}': '{value}' is outside the workspace")
+    if must_exist and not candidate.exists():
+        raise UsageError(f"Input '{name}': '{value}' does not exist in the workspace")
+    return PurePosixPath(*Path(normal).parts).as_posix()
+
+
+def repo_path(value: str, name: str) -> str:
+    """A path inside a peer repository: relative, no `..`, forward slashes."""
+    parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+    if value.startswith("/") or not parts or ".." in parts:
+        raise UsageError(f"Input '{name}': '{value}' must be a relative path inside the repository")
+    return "/".join(parts)
+
+
+def _workspace(env: Mapping[str, str]) -> Path:
+    path = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
+    if not path.is_dir():
+        raise UsageError(f"The workspace '{path}' does not exist (GITHUB_WORKSPACE)")
+    return path
+
+
+def _peer_dir(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise UsageError(f"--peer-dir: '{value}' is not a directory")
+    return path.resolve()
+
+
+def _event(env: Mapping[str, str]) -> dict[str, Any]:
+    """The webhook payload; a path that is set must hold a JSON object."""
+    path = env.get("GITHUB_EVENT_PATH", "")
+    if not path:
+        return {}
+    try:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"GITHUB_EVENT_PATH names a file that does not exist: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"GITHUB_EVENT_PATH is not a readable JSON file: {exc}") from None
+    if not isinstance(event, dict):
+        raise UsageError("GITHUB_EVENT_PATH does not hold a JSON object")
+    return event
+
+
+def _pr_number(event_name: str, event: Mapping[str, Any]) -> int | None:
+    if event_name not in PR_EVENTS:
+        return None
+    number = (event.get("pull_request") or {}).get("number", event.get("number"))
+    return number if isinstance(number, int) else None
+
+
+def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A user's JSON Schema from the workspace."""
+    if not value:
+        return None, None
+    rel = workspace_path(workspace, value, "spec-schema", must_exist=True)
+    return load_schema_file(str(workspace / rel), rel), rel
+
+
+def load_schema_file(path: str, display: str | None = None) -> dict[str, Any]:
+    """A JSON Schema (JSON or YAML), checked to be a schema before any use."""
+    name = display or path
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        import yaml
+
+        schema = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"Input 'spec-schema': '{name}' cannot be read: {exc}") from None
+    if not isinstance(schema, dict):
+        raise UsageError(f"Input 'spec-schema': '{name}' is not a JSON Schema object")
+    from jsonschema import Draft202012Validator, exceptions, validators
+
+    try:
+        validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
+    except exceptions.SchemaError as exc:
+        raise UsageError(
+            f"Input 'spec-schema': '{name}' is not a valid JSON Schema: {exc.message}"
+        ) from None
+    return schema
+
+
+def debug_enabled(env: Mapping[str, str]) -> bool:
+    """The runner sets RUNNER_DEBUG=1 when a run is re-run with debug logging."""
+    return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
+
+
+def _labels(value: str) -> tuple[str, ...]:
+    labels = tuple(dict.fromkeys(split_list(value)))
+    for label in labels:
+        if len(label) > 50:
+            raise UsageError(f"Input 'labels': '{label}' is longer than GitHub's 50 characters")
+    return labels
+
+
+def _ignore(value: str) -> tuple[str, ...]:
+    patterns = tuple(split_list(value))
+    for pattern in patterns:
+        if any(not step for step in pattern.split(".")):
+            raise UsageError(
+                f"Input 'ignore': '{pattern}' is not a dotted path like "
+                "tables.*.fields.*.description"
+            )
+    return patterns
+
+
+def _app(app_id: str, key: str) -> tuple[str | None, str | None]:
+    if bool(app_id) != bool(key.strip()):
+        raise UsageError("Inputs 'app-id' and 'app-private-key' go together: set both or neither")
+    if app_id and not app_id.isdigit():
+        raise UsageError(f"Input 'app-id' must be the GitHub App's numeric id, got '{app_id}'")
+    return (app_id or None), (key or None)
+
+
+def _writable(value: str, name: str) -> Path | None:
+    if not value:
+        return None
+    path = Path(value)
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{name} is not writable: {value} ({exc.strerror})") from None
+    return path

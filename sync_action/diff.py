@@ -1,0 +1,303 @@
+"""Semantic diff of two spec documents, read from the peer's copy to this one's.
+
+Tables and fields are matched by Airtable id, so a renamed key is one `renamed`
+change rather than a removal plus an addition, and each change is classified
+breaking or not by the contract's rules. Files that are not Airtable specs get
+a generic path diff from deepdiff in the same change shape.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sync_action.spec import deprecation_pairs
+
+METADATA_KEYS = ("updated_at", "owner_repo")
+VERSION_KEYS = ("spec_version", "version")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One semantic change; `before` is the peer's value, `after` this repository's."""
+
+    kind: str  # added | removed | changed | renamed
+    path: str
+    breaking: bool
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "breaking": self.breaking,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """All changes from `before` to `after`, breaking first, then by path."""
+    if isinstance(before.get("tables"), dict) and isinstance(after.get("tables"), dict):
+        changes = list(_diff_airtable(before, after))
+    else:
+        changes = generic_diff(before, after, ())
+    return sort_changes(changes)
+
+
+def sort_changes(changes: Iterable[Change]) -> list[Change]:
+    return sorted(changes, key=lambda c: (not c.breaking, c.path, c.kind))
+
+
+# --- Airtable specs ----------------------------------------------------------
+
+
+def _diff_airtable(before: dict[str, Any], after: dict[str, Any]) -> Iterable[Change]:
+    yield from _diff_version(before, after)
+    renames = _planned_renames(before, after)
+    for key in sorted(set(before) | set(after)):
+        if key in VERSION_KEYS or key == "tables":
+            continue
+        yield from _diff_value(before.get(key, _ABSENT), after.get(key, _ABSENT), (key,))
+    yield from _diff_tables(before["tables"], after["tables"], renames)
+
+
+def _diff_version(before: dict[str, Any], after: dict[str, Any]) -> Iterable[Change]:
+    """The version is one concept whether written `spec_version` or legacy `version`."""
+    old_key = next((k for k in VERSION_KEYS if before.get(k) is not None), None)
+    new_key = next((k for k in VERSION_KEYS if after.get(k) is not None), None)
+    old = before.get(old_key) if old_key else None
+    new = after.get(new_key) if new_key else None
+    path = new_key or old_key
+    if path is None or (old == new and old_key == new_key):
+        return
+    kind = "added" if old_key is None else "removed" if new_key is None else "changed"
+    yield Change(kind, path, False, old, new)
+
+
+def _planned_renames(before: dict[str, Any], after: dict[str, Any]) -> set[tuple[str, str]]:
+    """(old, new) names that a `deprecations` section declares as planned renames."""
+    pairs: set[tuple[str, str]] = set()
+    for doc in (after, before):
+        for _, old, new in deprecation_pairs(doc.get("deprecations")):
+            pairs.add((old, new))
+            pairs.add((old.rpartition(".")[2], new.rpartition(".")[2]))
+    return pairs
+
+
+def _match(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Pair entries by Airtable id first, then by key; return pairs, removed, added."""
+    old_ids = {_id(v): k for k, v in before.items() if _id(v)}
+    pairs: list[tuple[str, str]] = []
+    used: set[str] = set()
+    unmatched: list[str] = []
+    for key, value in after.items():
+        old_key = old_ids.get(_id(value)) if _id(value) else None
+        if old_key is not None and old_key not in used:
+            pairs.append((old_key, key))
+            used.add(old_key)
+        else:
+            unmatched.append(key)
+    added = []
+    for key in unmatched:
+        if key in before and key not in used and _id_free(before[key], after):
+            pairs.append((key, key))
+            used.add(key)
+        else:
+            added.append(key)
+    removed = [k for k in before if k not in used]
+    return pairs, removed, added
+
+
+def _id_free(old: Any, after: dict[str, Any]) -> bool:
+    """An old entry may pair by key only if its id did not move to another key."""
+    old_id = _id(old)
+    return not old_id or all(_id(v) != old_id for v in after.values())
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, dict) and value.get("id") is not None:
+        return str(value["id"])
+    return None
+
+
+def _diff_tables(
+    before: dict[str, Any], after: dict[str, Any], renames: set[tuple[str, str]]
+) -> Iterable[Change]:
+    pairs, removed, added = _match(before, after)
+    for key in removed:
+        yield Change("removed", f"tables.{key}", True, before[key], None)
+    for key in added:
+        yield Change("added", f"tables.{key}", False, None, after[key])
+    for old_key, new_key in pairs:
+        old, new = before[old_key], after[new_key]
+        base = f"tables.{new_key}"
+        yield from _diff_entry(old_key, new_key, old, new, base, renames)
+        old_fields = _mapping(old.get("fields")) if isinstance(old, dict) else {}
+        new_fields = _mapping(new.get("fields")) if isinstance(new, dict) else {}
+        yield from _diff_fields(old_fields, new_fields, f"{base}.fields", new_key, renames)
+
+
+def _diff_fields(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    base: str,
+    table: str,
+    renames: set[tuple[str, str]],
+) -> Iterable[Change]:
+    pairs, removed, added = _match(before, after)
+    for key in removed:
+        yield Change("removed", f"{base}.{key}", True, before[key], None)
+    for key in added:
+        yield Change("added", f"{base}.{key}", False, None, after[key])
+    for old_key, new_key in pairs:
+        yield from _diff_entry(
+            old_key,
+            new_key,
+            before[old_key],
+            after[new_key],
+            f"{base}.{new_key}",
+            renames,
+            table=table,
+        )
+
+
+def _diff_entry(
+    old_key: str,
+    new_key: str,
+    old: Any,
+    new: Any,
+    path: str,
+    renames: set[tuple[str, str]],
+    table: str | None = None,
+) -> Iterable[Change]:
+    """A matched table or field: a rename (key or display name), then its attributes."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        if old != new:
+            yield Change("changed", path, True, old, new)
+        return
+    old_name, new_name = old.get("name"), new.get("name")
+    if old_key != new_key or old_name != new_name:
+        planned = _is_planned(old_key, new_key, old_name, new_name, renames, table)
+        yield Change(
+            "renamed",
+            path,
+            not planned,
+            {"key": old_key, "name": old_name},
+            {"key": new_key, "name": new_name},
+        )
+    skip = {"name", "fields"} if table is None else {"name"}
+    for attr in sorted((set(old) | set(new)) - skip):
+        yield from _diff_attribute(attr, old.get(attr, _ABSENT), new.get(attr, _ABSENT), path)
+
+
+def _is_planned(
+    old_key: str,
+    new_key: str,
+    old_name: Any,
+    new_name: Any,
+    renames: set[tuple[str, str]],
+    table: str | None,
+) -> bool:
+    olds = {old_key, str(old_name)} | ({f"{table}.{old_key}"} if table else set())
+    news = {new_key, str(new_name)} | ({f"{table}.{new_key}"} if table else set())
+    return any((o, n) in renames for o in olds for n in news)
+
+
+def _diff_attribute(attr: str, old: Any, new: Any, base: str) -> Iterable[Change]:
+    """One entry per attribute; `type`, `id` and becoming `required` are breaking."""
+    if old == new:
+        return
+    path = f"{base}.{attr}"
+    if old is _ABSENT:
+        yield Change("added", path, attr == "required" and new is True, None, new)
+    elif new is _ABSENT:
+        yield Change("removed", path, attr == "id", old, None)
+    else:
+        breaking = attr in ("type", "id") or (attr == "required" and new is True)
+        yield Change("changed", path, breaking, old, new)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+# --- generic documents -------------------------------------------------------
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+_ABSENT: Any = _Absent()
+
+
+def _diff_value(old: Any, new: Any, path: tuple[str, ...]) -> list[Change]:
+    """Top-level sections other than tables: never breaking."""
+    if old == new:
+        return []
+    name = ".".join(path)
+    if old is _ABSENT:
+        return [Change("added", name, False, None, new)]
+    if new is _ABSENT:
+        return [Change("removed", name, False, old, None)]
+    if isinstance(old, dict) and isinstance(new, dict):
+        return generic_diff(old, new, path)
+    return [Change("changed", name, False, old, new)]
+
+
+def generic_diff(before: Any, after: Any, prefix: Sequence[str]) -> list[Change]:
+    """deepdiff's verdict, reshaped into changes with dotted paths; never breaking."""
+    if before == after:
+        return []
+    from deepdiff import DeepDiff
+
+    tree = DeepDiff(before, after, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
+    kinds = {
+        "dictionary_item_added": "added",
+        "iterable_item_added": "added",
+        "dictionary_item_removed": "removed",
+        "iterable_item_removed": "removed",
+        "values_changed": "changed",
+        "type_changes": "changed",
+    }
+    changes = []
+    for report, kind in kinds.items():
+        for level in tree.get(report, []):
+            steps = [*prefix, *(str(p) for p in level.path(output_format="list"))]
+            old = None if kind == "added" else level.t1
+            new = None if kind == "removed" else level.t2
+            changes.append(Change(kind, ".".join(steps), False, old, new))
+    return changes
+
+
+# --- ignore ------------------------------------------------------------------
+
+
+def is_ignored(path: str, patterns: Sequence[str]) -> bool:
+    """A pattern matches a path, or any path below it; `*` stands for one key."""
+    steps = path.split(".")
+    for pattern in patterns:
+        parts = pattern.split(".")
+        if len(parts) <= len(steps) and all(
+            fnmatch.fnmatchcase(step, part) for step, part in zip(steps, parts, strict=False)
+        ):
+            return True
+    return False
+
+
+def split_ignored(
+    changes: Sequence[Change], patterns: Sequence[str]
+) -> tuple[list[Change], list[Change]]:
+    """(kept, ignored) under the `ignore` input."""
+    if not patterns:
+        return list(changes), []
+    kept = [c for c in changes if not is_ignored(c.path, patterns)]
+    ignored = [c for c in changes if is_ignored(c.path, patterns)]
+    return kept, ignored

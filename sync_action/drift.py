@@ -1,0 +1,158 @@
+"""Drift mode: compare this repository's file with each peer's, and say so on the PR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from sync_action import report
+from sync_action.compare import MISSING, PeerResult, compare
+from sync_action.config import Config
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.hosting import Hosting
+from sync_action.runner import Runner
+from sync_action.spec import Spec
+
+T = TypeVar("T")
+R = TypeVar("R")
+MAX_WORKERS = 8
+
+
+def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:
+    """Run `work` on every item, several at a time, results in the items' order."""
+    items = list(items)
+    if len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
+        return list(pool.map(work, items))
+
+
+def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult:
+    """One peer's verdict; a remote failure is recorded, not raised, so others go on."""
+    result = PeerResult(repository=peer, ref=cfg.peer_ref or "", path=cfg.peer_path)
+    try:
+        if not result.ref:
+            result.ref = host.default_branch(peer)
+        remote = host.read_file(peer, cfg.peer_path, result.ref)
+        compare(
+            local, remote, result, ignore=cfg.ignore, require_version_bump=cfg.require_version_bump
+        )
+        result.status = MISSING if result.missing else "drift" if result.drift else "in-sync"
+        if result.drift:
+            _find_pending_sync(cfg, host, local, result)
+    except RemoteError as exc:
+        result.status, result.message, result.exit_code = "failed", exc.message, exc.exit_code
+    return result
+
+
+def _find_pending_sync(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
+    """Name the open sync PR that will fix this drift, in whichever side is the consumer."""
+    consumer = result.repository
+    if (
+        cfg.repository
+        and local.owner_repo
+        and local.owner_repo.lower() == result.repository.lower()
+    ):
+        consumer = cfg.repository
+    pull = host.find_pull(consumer, cfg.sync_branch)
+    if pull is not None and pull.url:
+        result.pr_url, result.pr_number = pull.url, pull.number
+        result.findings.append(f"fix pending in {consumer}#{pull.number}")
+
+
+def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
+    """Check every peer, then keep the PR comment; return results and the exit code."""
+    results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer))
+    for result in results:
+        _log(runner, result, cfg)
+    ctx = context(cfg)
+    if should_comment(cfg):
+        upsert_comment(cfg, host, local, results, ctx, runner)
+    code = max((r.exit_code for r in results), default=EXIT_OK)
+    if any(r.drift for r in results) and cfg.fail_on_drift:
+        code = max(code, EXIT_DRIFT)
+    return results, code
+
+
+def context(cfg: Config) -> report.Context:
+    return report.Context(
+        repository=cfg.repository or "local",
+        sha=cfg.sha,
+        mode=cfg.mode,
+        server_url=cfg.server_url,
+        ignore=cfg.ignore,
+    )
+
+
+def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:
+    with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
+        runner.log(
+            f"status: {result.status}; {len(result.changes)} change(s), "
+            f"{sum(c.breaking for c in result.changes)} breaking"
+        )
+        for change in result.changes[:50]:
+            mark = "BREAKING " if change.breaking else ""
+            runner.log(f"  {mark}{change.kind} {change.path}")
+    if result.status == "failed":
+        runner.error(f"{result.repository}: {result.message}", title="Drift check failed")
+    elif result.drift:
+        how = "differs from" if not result.missing else "has no file at"
+        text = f"{cfg.schema_path} {how} {result.repository}:{cfg.peer_path}"
+        if result.findings:
+            text += f" ({', '.join(result.findings)})"
+        if cfg.fail_on_drift:
+            runner.error(text, title="Schema drift", file=cfg.schema_path)
+        else:
+            runner.warning(text, title="Schema drift", file=cfg.schema_path)
+
+
+def should_comment(cfg: Config) -> bool:
+    return (
+        cfg.comment
+        and not cfg.dry_run
+        and cfg.uses_api
+        and cfg.pr_number is not None
+        and bool(cfg.repository)
+    )
+
+
+def marker(cfg: Config) -> str:
+    return f"<!-- schema-sync:drift:{cfg.schema_path} -->"
+
+
+def upsert_comment(
+    cfg: Config,
+    host: Hosting,
+    local: Spec,
+    results: list[PeerResult],
+    ctx: report.Context,
+    runner: Runner,
+) -> None:
+    """One sticky comment: created on drift, edited on re-runs, flipped to 'in sync'."""
+    assert cfg.pr_number is not None
+    tag = marker(cfg)
+    body = report.comment(tag, cfg.schema_path, local, results, ctx)
+    try:
+        existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
+        drift = any(r.drift for r in results)
+        if existing is None:
+            if drift:
+                host.create_comment(cfg.repository, cfg.pr_number, body)
+        elif _without_footer(existing.body) != _without_footer(body):
+            host.edit_comment(cfg.repository, existing.id, body)
+    except Forbidden as exc:
+        runner.warning(
+            f"Could not comment on pull request #{cfg.pr_number} ({exc.message}); "
+            "the report is in the step summary instead. A pull request from a fork gets a "
+            "read-only token.",
+            title="No permission to comment",
+        )
+    except RemoteError as exc:
+        runner.warning(
+            f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
+        )
+
+
+def _without_footer(body: str) -> str:
+    return body.rsplit("<sub>schema-sync", 1)[0]

@@ -1,0 +1,467 @@
+"""Safe loading of a spec file, its metadata, and its validation.
+
+PyYAML's C loader does the parsing; this module adds what PyYAML lacks for a
+file that decides whether two repositories agree: duplicate keys are refused
+(PyYAML silently keeps the last one, which would hide drift), alias bombs and
+absurd nesting are refused, dates stay ISO-8601 text so reports are JSON, and
+every error names the YAML path and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sync_action.errors import SpecError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 2_000_000  # values after expanding aliases; a 1,000 x 20 spec has ~300,000
+ID_PATTERNS = {"table": "tbl", "field": "fld"}
+ID_LENGTH = 17
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a spec is invalid, placed at a YAML path and (when known) a line."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def render(self, file: str) -> str:
+        where = f"{file}:{self.line}" if self.line else file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that refuses duplicate keys and keeps keys and dates as text."""
+
+    top_scalars: dict[str, str]
+
+    def construct_document(self, node: Node) -> Any:
+        self.top_scalars = {}
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+                    self.top_scalars[key.value] = value.value
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    raise _DuplicateKey(key.value, key.start_mark.line + 1)
+                seen.add(key.value)
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain scalars", key.start_mark
+                )
+            mapping[key.value] = self.construct_object(value, deep=deep)
+        return mapping
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> str:  # type: ignore[override]
+        value = super().construct_yaml_timestamp(node)
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def construct_yaml_binary(self, node: ScalarNode) -> str:  # type: ignore[override]
+        return "".join(str(node.value).split())
+
+    def construct_yaml_set(self, node: Node) -> Iterator[list[Any]]:  # type: ignore[override]
+        data: list[Any] = []
+        yield data
+        data.extend(sorted(self.construct_mapping(node)))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binary)
+_Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_yaml_set)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int):
+        super().__init__(key)
+        self.key = key
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded spec: its bytes, data and the metadata reports show."""
+
+    path: str
+    raw: bytes
+    data: dict[str, Any]
+    version: str | None
+    sha256: str = field(repr=False)
+    blob_sha: str = field(repr=False)
+
+    @property
+    def is_airtable(self) -> bool:
+        """Airtable specs have a top-level `tables` mapping; other files get a generic diff."""
+        return isinstance(self.data.get("tables"), dict)
+
+    @property
+    def updated_at(self) -> str | None:
+        value = self.data.get("updated_at")
+        return None if value is None else str(value)
+
+    @property
+    def owner_repo(self) -> str | None:
+        value = self.data.get("owner_repo")
+        return None if value is None else str(value)
+
+    @property
+    def table_count(self) -> int | None:
+        tables = self.data.get("tables")
+        return len(tables) if isinstance(tables, dict) else None
+
+    @property
+    def field_count(self) -> int | None:
+        tables = self.data.get("tables")
+        if not isinstance(tables, dict):
+            return None
+        return sum(
+            len(t["fields"])
+            for t in tables.values()
+            if isinstance(t, dict) and isinstance(t.get("fields"), dict)
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        """The report's description of one copy of the file."""
+        return {
+            "path": self.path,
+            "hash": self.sha256,
+            "version": self.version,
+            "updated_at": self.updated_at,
+            "owner_repo": self.owner_repo,
+            "tables": self.table_count,
+            "fields": self.field_count,
+        }
+
+
+def git_blob_sha(raw: bytes) -> str:
+    """The SHA git (and the GitHub API) gives these bytes, so equality costs no download."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+def normalize_version(version: str | None) -> str | None:
+    """`v1.0.0` and `1.0.0` name the same version."""
+    if version is None:
+        return None
+    return version[1:] if version.startswith("v") else version
+
+
+def load_bytes(raw: bytes, path: str) -> Spec:
+    """Parse bytes into a Spec, or raise SpecError naming the file, line and reason."""
+    if len(raw) > MAX_BYTES:
+        raise SpecError(
+            f"{path}: the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (5 MiB)",
+            file=path,
+        )
+    text = _decode(raw, path)
+    data, version = _parse(text, path)
+    return Spec(
+        path=path,
+        raw=raw,
+        data=data,
+        version=version,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        blob_sha=git_blob_sha(raw),
+    )
+
+
+def load_file(file: Path, display: str | None = None) -> Spec:
+    """Read and parse a spec from disk."""
+    name = display or str(file)
+    try:
+        if file.is_dir():
+            raise SpecError(f"{name}: is a directory, not a file", file=name)
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError(f"{name}: no such file", file=name) from None
+    except OSError as exc:
+        raise SpecError(f"{name}: cannot be read ({exc.strerror})", file=name) from None
+    return load_bytes(raw, name)
+
+
+def _decode(raw: bytes, path: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"{path}:{line}: the file is not UTF-8 text (byte {exc.start})", file=path, line=line
+        ) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise SpecError(f"{path}:{line}: the file is binary (NUL byte)", file=path, line=line)
+    return text.removeprefix("\ufeff")
+
+
+def _parse(text: str, path: str) -> tuple[dict[str, Any], str | None]:
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+        top = getattr(loader, "top_scalars", {})
+    except _DuplicateKey as exc:
+        raise SpecError(
+            f"{path}:{exc.line}: duplicate key '{exc.key}' (YAML keeps only the last one, "
+            "which would hide a difference)",
+            file=path,
+            line=exc.line,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        where = f"{path}:{line}" if line else path
+        raise SpecError(f"{where}: not valid YAML: {reason}", file=path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML: {exc}", file=path) from None
+    except RecursionError:
+        raise SpecError(f"{path}: nested too deeply", file=path) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise SpecError(f"{path}: the document is empty", file=path, line=1)
+    if not isinstance(data, dict):
+        kind = type(data).__name__.replace("str", "text").replace("list", "sequence")
+        raise SpecError(f"{path}:1: the document must be a mapping, not {kind}", file=path, line=1)
+    _check_size(data, path)
+    return data, _version(data, top)
+
+
+def _version(data: dict[str, Any], top: dict[str, str]) -> str | None:
+    """The spec version as written: a YAML number counts as its text (`1.0` is "1.0")."""
+    for key in ("spec_version", "version"):
+        if data.get(key) is not None:
+            value = data[key]
+            if isinstance(value, str):
+                return value
+            return top.get(key, str(value))
+    return None
+
+
+def _check_size(data: Any, path: str) -> None:
+    """Refuse alias bombs and recursive aliases before anything walks the data."""
+    sizes: dict[int, int | None] = {}
+    stack: list[tuple[Any, int, bool]] = [(data, 0, False)]
+    while stack:
+        obj, depth, done = stack.pop()
+        key = id(obj)
+        children = obj.values() if isinstance(obj, dict) else obj
+        if done:
+            total = 1 + sum(sizes.get(id(c)) or 1 for c in children)
+            if total > MAX_NODES:
+                raise SpecError(
+                    f"{path}: aliases expand to more than {MAX_NODES:,} values (alias bomb)",
+                    file=path,
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            if sizes[key] is None:
+                raise SpecError(f"{path}: an alias refers to itself (recursive data)", file=path)
+            continue
+        if depth > MAX_DEPTH:
+            raise SpecError(f"{path}: nested deeper than {MAX_DEPTH} levels", file=path)
+        sizes[key] = None
+        stack.append((obj, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if isinstance(c, dict | list))
+
+
+# --- positions ---------------------------------------------------------------
+
+
+def line_of(text: str, path: Sequence[str | int]) -> int | None:
+    """The 1-based line of a YAML path; composed again only on the error path."""
+    try:
+        node: Node | None = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for step in path:
+        if isinstance(node, MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+            if match is None:
+                return line
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+# --- validation --------------------------------------------------------------
+
+
+@cache
+def builtin_schema() -> dict[str, Any]:
+    """The JSON Schema for Airtable specs shipped inside the package."""
+    text = resources.files("sync_action").joinpath("schemas/airtable-spec.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate(spec: Spec, schema: dict[str, Any] | None = None) -> None:
+    """Raise SpecError listing every problem, each with its YAML path and line.
+
+    With no user schema, Airtable specs are checked against the built-in schema
+    plus the checks JSON Schema cannot express; other files only had to parse.
+    """
+    problems = list(find_problems(spec, schema))
+    if problems:
+        raise _invalid(spec, problems)
+
+
+def find_problems(spec: Spec, schema: dict[str, Any] | None = None) -> list[Problem]:
+    if schema is None and not spec.is_airtable:
+        if "tables" in spec.data:
+            schema = builtin_schema()
+        else:
+            return []
+    problems = _schema_problems(spec.data, schema or builtin_schema())
+    if schema is None and not problems:
+        problems = _airtable_problems(spec.data)
+    if problems:
+        text = spec.raw.decode("utf-8", "replace")
+        problems = [_with_line(text, p) for p in problems]
+    return problems
+
+
+def _with_line(text: str, problem: Problem) -> Problem:
+    steps: list[str | int] = [int(s) if s.isdigit() else s for s in problem.path.split(".") if s]
+    return Problem(problem.path, problem.message, line_of(text, steps))
+
+
+def _invalid(spec: Spec, problems: list[Problem]) -> SpecError:
+    first = problems[0]
+    lines = [p.render(spec.path) for p in problems[:20]]
+    if len(problems) > 20:
+        lines.append(f"... and {len(problems) - 20} more")
+    error = SpecError("\n".join(lines), file=spec.path, line=first.line)
+    error.problems = problems  # type: ignore[attr-defined]
+    return error
+
+
+def _schema_problems(data: dict[str, Any], schema: dict[str, Any]) -> list[Problem]:
+    from jsonschema import Draft202012Validator, validators
+
+    cls = validators.validator_for(schema, default=Draft202012Validator)
+    validator = cls(schema)
+    if validator.is_valid(data):
+        return []
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [Problem(dotted(e.absolute_path), _schema_message(e)) for e in errors]
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "additionalProperties" and error.absolute_path:
+        return error.message.replace("Additional properties", "unknown keys")
+    return str(error.message)
+
+
+def _airtable_problems(data: dict[str, Any]) -> list[Problem]:
+    """Ids unique and well formed, links and deprecations pointing at what exists."""
+    tables: dict[str, Any] = data["tables"]
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for tkey, table in tables.items():
+        base = f"tables.{tkey}"
+        problems += _id_problem(table.get("id"), "table", base, seen)
+        for fkey, fdef in (table.get("fields") or {}).items():
+            fpath = f"{base}.fields.{fkey}"
+            problems += _id_problem(fdef.get("id"), "field", fpath, seen)
+            link = fdef.get("link_table")
+            if link is not None and link not in tables:
+                problems.append(
+                    Problem(f"{fpath}.link_table", f"link_table '{link}' names no table")
+                )
+    return problems + _deprecation_problems(data.get("deprecations"), tables)
+
+
+def _id_problem(value: Any, kind: str, path: str, seen: dict[str, str]) -> list[Problem]:
+    if value is None:
+        return []
+    prefix = ID_PATTERNS[kind]
+    text = str(value)
+    if not (
+        len(text) == ID_LENGTH
+        and text.startswith(prefix)
+        and text[3:].isalnum()
+        and text[3:].isascii()
+    ):
+        return [
+            Problem(f"{path}.id", f"{kind} id '{text}' is not '{prefix}' + 14 letters or digits")
+        ]
+    if text in seen:
+        return [Problem(f"{path}.id", f"id '{text}' is already used at {seen[text]}")]
+    seen[text] = path
+    return []
+
+
+def deprecation_pairs(deprecations: Any) -> Iterator[tuple[str, str, str]]:
+    """(section, old, new) for every entry; `new` may be a mapping's `replaced_by`."""
+    if not isinstance(deprecations, dict):
+        return
+    for section in ("tables", "fields"):
+        entries = deprecations.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for old, new in entries.items():
+            if isinstance(new, dict):
+                new = new.get("replaced_by")
+            if new is not None:
+                yield section, str(old), str(new)
+
+
+def _deprecation_problems(deprecations: Any, tables: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for section, old, new in deprecation_pairs(deprecations):
+        path = f"deprecations.{section}.{old}"
+        if section == "tables" and new not in tables:
+            problems.append(
+                Problem(path, f"deprecation points at table '{new}', which does not exist")
+            )
+        if section == "fields" and not _field_exists(old, new, tables):
+            problems.append(
+                Problem(path, f"deprecation points at field '{new}', which does not exist")
+            )
+    return problems
+
+
+def _field_exists(old: str, new: str, tables: dict[str, Any]) -> bool:
+    """Field entries are `table.old_key: new_key` (or `table.new_key`)."""
+    table_key, _, _ = old.rpartition(".")
+    new_table, _, new_field = new.rpartition(".")
+    table_key = new_table or table_key
+    fields = (tables.get(table_key) or {}).get("fields") or {}
+    return new_field in fields

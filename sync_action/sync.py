@@ -1,0 +1,234 @@
+"""Sync mode: one fixed branch and one open pull request per consumer.
+
+Reads come first and decide everything; writes follow only when the consumer
+really differs. A sync branch that already holds this content costs no write,
+commits others pushed onto the branch are kept (ours goes on top), and a write
+that lost a race is re-read and redone rather than forced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sync_action import report
+from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
+from sync_action.config import Config
+from sync_action.drift import context, fan_out
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError
+from sync_action.hosting import Hosting, PullRequest
+from sync_action.runner import Runner
+from sync_action.spec import Spec
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+DRY_RUN, REFUSED, FAILED = "dry-run", "refused", "failed"
+ATTEMPTS = 3
+_COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one consumer's sync needs besides the hosting."""
+
+    cfg: Config
+    host: Hosting
+    local: Spec
+    ctx: report.Context
+
+    @property
+    def title(self) -> str:
+        fill = {
+            "{path}": self.cfg.peer_path,
+            "{source}": self.ctx.repository,
+            "{version}": self.local.version or "unversioned",
+            "{sha}": self.ctx.sha or "working-tree",
+        }
+        title = self.cfg.pr_title
+        for key, value in fill.items():
+            title = title.replace(key, value)
+        return title
+
+    @property
+    def message(self) -> str:
+        source = (
+            f"{self.ctx.repository}@{self.ctx.sha[:7]}" if self.ctx.sha else self.ctx.repository
+        )
+        return f"chore(schema): sync {self.cfg.peer_path} from {source}"
+
+
+def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
+    """Sync every consumer; one failing consumer never stops the others."""
+    job = Job(cfg, host, local, context(cfg))
+    results = fan_out(cfg.peer_repos, lambda peer: sync_peer(job, peer))
+    for result in results:
+        _log(runner, result)
+    return results, max((r.exit_code for r in results), default=EXIT_OK)
+
+
+def sync_peer(job: Job, peer: str) -> PeerResult:
+    cfg = job.cfg
+    result = PeerResult(repository=peer, ref=cfg.base_branch or "", path=cfg.peer_path)
+    try:
+        _sync(job, result)
+    except RemoteError as exc:
+        result.status, result.message, result.exit_code = FAILED, exc.message, exc.exit_code
+    return result
+
+
+def _sync(job: Job, result: PeerResult) -> None:
+    cfg, host, local = job.cfg, job.host, job.local
+    peer = result.repository
+    base_file = host.read_file(peer, cfg.peer_path, cfg.base_branch)
+    result.ref = base_file.ref or result.ref
+    compare(local, base_file, result, ignore=(), require_version_bump=cfg.require_version_bump)
+    pull = host.find_pull(peer, cfg.sync_branch)
+    if pull is not None:
+        result.pr_url, result.pr_number = pull.url, pull.number
+        result.ref = result.ref or pull.base_ref
+    if not result.drift:
+        _base_has_content(job, result, pull)
+        return
+    if VERSION_NOT_BUMPED in result.findings:
+        result.status, result.exit_code = REFUSED, EXIT_DRIFT
+        result.message = (
+            f"{peer}:{cfg.peer_path} has different content under the same spec version "
+            f"({local.version}); bump spec_version in {cfg.schema_path} before syncing"
+        )
+        return
+    if cfg.dry_run:
+        result.status = DRY_RUN
+        return
+    if pull is not None and not cfg.force_sync:
+        _update(job, result, pull)
+    else:
+        _rebuild(job, result, pull, base_file.blob_sha)
+
+
+def _base_has_content(job: Job, result: PeerResult, pull: PullRequest | None) -> None:
+    """The consumer already has this file: close a sync PR left open from earlier."""
+    result.status = UNCHANGED
+    if pull is not None and not job.cfg.dry_run:
+        job.host.close_pull(
+            result.repository,
+            pull.number,
+            f"Closing: `{result.ref or 'the base branch'}` already has this content of "
+            f"`{job.cfg.peer_path}` (SHA-256 `{job.local.sha256}`), so this sync is not needed.",
+        )
+        result.pr_url, result.pr_number = "", None
+
+
+def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
+    """The sync PR exists: put our commit on top of its branch, unless it holds this already."""
+    cfg, host = job.cfg, job.host
+    branch_file = host.read_file(result.repository, cfg.peer_path, cfg.sync_branch)
+    if branch_file.blob_sha == job.local.blob_sha:
+        _ensure_labels(job, result, pull)
+        result.status = UNCHANGED
+        return
+    commit = _commit(job, result, branch_file.blob_sha)
+    note = _foreign_note(pull, cfg.sync_branch)
+    host.edit_pull(result.repository, pull.number, job.title, _body(job, result, commit, note))
+    _ensure_labels(job, result, pull)
+    result.status = UPDATED
+
+
+def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: str | None) -> None:
+    """Start the branch from the current base (first run, or force-sync), then open the PR."""
+    cfg, host, peer = job.cfg, job.host, result.repository
+    base = result.ref or host.default_branch(peer)
+    result.ref = base
+    base_sha = host.branch_head(peer, base)
+    if base_sha is None:
+        raise RemoteError(f"{peer} has no branch '{base}' to open the sync pull request against")
+    replaces = base_blob
+    try:
+        host.create_branch(peer, cfg.sync_branch, base_sha)
+    except Conflict:
+        replaces = _reuse_branch(job, result, base_sha, base_blob)
+    commit = _commit(job, result, replaces) if replaces != job.local.blob_sha else ""
+    body = _body(job, result, commit, "")
+    if pull is not None:
+        host.edit_pull(peer, pull.number, job.title, body)
+        _ensure_labels(job, result, pull)
+        result.status = UPDATED
+        return
+    try:
+        pull = host.open_pull(peer, cfg.sync_branch, base, job.title, body)
+        result.status = CREATED
+    except Conflict:
+        pull = host.find_pull(peer, cfg.sync_branch)
+        if pull is None:
+            raise
+        host.edit_pull(peer, pull.number, job.title, body)
+        result.status = UPDATED
+    result.pr_url, result.pr_number = pull.url, pull.number
+    _ensure_labels(job, result, pull)
+
+
+def _reuse_branch(job: Job, result: PeerResult, base_sha: str, base_blob: str | None) -> str | None:
+    """The branch exists (force-sync, or a run that died before opening the PR)."""
+    if job.cfg.force_sync:
+        job.host.reset_branch(result.repository, job.cfg.sync_branch, base_sha)
+        return base_blob
+    return job.host.read_file(result.repository, job.cfg.peer_path, job.cfg.sync_branch).blob_sha
+
+
+def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
+    """Commit the file; a stale blob (someone wrote meanwhile) is re-read and retried."""
+    cfg, host = job.cfg, job.host
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return host.commit_file(
+                result.repository,
+                cfg.sync_branch,
+                cfg.peer_path,
+                job.local.raw,
+                job.message,
+                replaces,
+            )
+        except Conflict:
+            current = host.read_file(result.repository, cfg.peer_path, cfg.sync_branch)
+            if current.blob_sha == job.local.blob_sha:
+                return host.branch_head(result.repository, cfg.sync_branch) or ""
+            replaces = current.blob_sha
+    return host.commit_file(
+        result.repository, cfg.sync_branch, cfg.peer_path, job.local.raw, job.message, replaces
+    )
+
+
+def _foreign_note(pull: PullRequest, branch: str) -> str:
+    """Say so when the branch head is not the commit this action made last."""
+    match = _COMMIT_MARK.search(pull.body or "")
+    if match and match.group(1) and match.group(1) != pull.head_sha:
+        return (
+            f"> [!NOTE]\n> Someone pushed commits to `{branch}`; they were kept and this "
+            "sync's commit was added on top. Use `force-sync` to rebuild the branch."
+        )
+    return ""
+
+
+def _body(job: Job, result: PeerResult, commit: str, note: str) -> str:
+    mark = f"<!-- schema-sync:pr commit={commit} -->"
+    return report.pr_body(job.local, result, job.ctx, note=note, marker=mark)
+
+
+def _ensure_labels(job: Job, result: PeerResult, pull: PullRequest) -> None:
+    missing = [label for label in job.cfg.labels if label not in pull.labels]
+    if missing:
+        job.host.add_labels(result.repository, pull.number, missing)
+
+
+def _log(runner: Runner, result: PeerResult) -> None:
+    with runner.group(f"{result.repository} → {result.status}"):
+        runner.log(f"base: {result.ref}; {len(result.changes)} change(s)")
+        if result.pr_url:
+            runner.log(f"pull request: {result.pr_url}")
+    if result.status == FAILED:
+        runner.error(f"{result.repository}: {result.message}", title="Sync failed")
+    elif result.status == REFUSED:
+        runner.error(result.message, title="Spec version not bumped")
+    elif result.status == DRY_RUN:
+        runner.notice(
+            f"{result.repository}: dry run, would sync {len(result.changes)} change(s)",
+            title="Dry run",
+        )
