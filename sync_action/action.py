@@ -32,8 +32,8 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
     spec.validate(local, cfg.spec_schema)
     host = host or make_host(cfg)
-    if cfg.peer_dirs and not cfg.peer_repos:
-        cfg = _with_local_names(cfg, host)
+    if cfg.peer_dirs:
+        cfg = _local_context(cfg, host)
     mode = sync if cfg.mode == "sync" else drift
     results, code = mode.run(cfg, host, local, runner)
     ctx = drift.context(cfg)
@@ -43,11 +43,20 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     return code
 
 
-def _with_local_names(cfg: Config, host: Hosting) -> Config:
+def _local_context(cfg: Config, host: Hosting) -> Config:
+    """Off the runner, name the peers, this repository and its commit from git."""
     from dataclasses import replace
 
-    names = tuple(getattr(host, "checkouts", {}))
-    return replace(cfg, peer_repos=names)
+    from sync_action.local import head_commit, repo_name
+
+    changes: dict[str, object] = {}
+    if not cfg.peer_repos:
+        changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))
+    if not cfg.repository:
+        changes["repository"] = repo_name(cfg.workspace)
+    if not cfg.sha:
+        changes["sha"] = head_commit(cfg.workspace)
+    return replace(cfg, **changes)  # type: ignore[arg-type]
 
 
 def write_report(cfg: Config, data: dict[str, object]) -> None:

@@ -39,6 +39,14 @@ def repo_name(path: Path) -> str:
     return f"local/{name}"
 
 
+def head_commit(path: Path) -> str:
+    """The checkout's HEAD commit, or "" when it is not a git checkout or has none."""
+    try:
+        return _git(path, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except RemoteError:
+        return ""
+
+
 def _git(
     cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> bytes:

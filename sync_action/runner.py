@@ -71,7 +71,8 @@ class Runner:
         """`::name k=v,...::message`, or `name: message` in a terminal."""
         message = self.redact(message)
         if not self.on_runner:
-            where = ":".join(str(props[k]) for k in ("file", "line") if props.get(k))
+            where = f"{props['file']}:{props['line']}" if props.get("line") else ""
+            where = "" if message.startswith(str(props.get("file"))) else where
             prefix = f"{name}: {where}: " if where else f"{name}: "
             stream = self.err if name in ("error", "warning") else self.out
             self._write(stream, prefix + message)
