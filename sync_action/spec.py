@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import CollectionEndEvent, CollectionStartEvent
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from sync_action.errors import SpecError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 2_000_000  # values after expanding aliases; a 1,000 x 20 spec has ~300,000
+MAX_NODES = 2_000_000  # keys and values after expanding aliases; 1,000 x 20 tables: ~550,000
 ID_PATTERNS = {"table": "tbl", "field": "fld"}
 ID_LENGTH = 17
 
@@ -51,6 +52,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     top_scalars: dict[str, str]
 
     def construct_document(self, node: Node) -> Any:
+        _check_graph(node)
         self.top_scalars = {}
         if isinstance(node, MappingNode):
             for key, value in node.value:
@@ -67,7 +69,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         for key, _ in node.value:
             if isinstance(key, ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
                 if key.value in seen:
-                    raise _DuplicateKey(key.value, key.start_mark.line + 1)
+                    raise _Refusal(
+                        f"duplicate key '{key.value}' (YAML keeps only the last one, "
+                        "which would hide a difference)",
+                        key.start_mark.line + 1,
+                    )
                 seen.add(key.value)
         self.flatten_mapping(node)
         mapping: dict[str, Any] = {}
@@ -98,11 +104,79 @@ _Loader.add_constructor("tag:yaml.org,2002:binary", _Loader.construct_yaml_binar
 _Loader.add_constructor("tag:yaml.org,2002:set", _Loader.construct_yaml_set)
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int):
-        super().__init__(key)
-        self.key = key
+class _Refusal(Exception):
+    """A well-formed YAML document this loader will not take, at a line."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
         self.line = line
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting from the event stream, before anything recurses over it.
+
+    libyaml's parser keeps its state on the heap, but composing nodes recurses
+    on the C stack: about 100,000 nested brackets (200 KB of text) crash the
+    interpreter outright, which no exception handler can turn into an error.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refusal(
+                    f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
+                )
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _check_graph(root: Node) -> None:
+    """Refuse alias bombs, recursive aliases and aliases that nest too deep.
+
+    Aliases share one node, so the composed graph is small even when its
+    expansion is not; this walks it once (no recursion), before construction.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in children)
+            if total > MAX_NODES:
+                raise _Refusal(
+                    f"aliases expand to more than {MAX_NODES:,} values (alias bomb)",
+                    node.start_mark.line + 1,
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise _Refusal(
+                "an alias refers to a collection that contains it (recursive data)",
+                node.start_mark.line + 1,
+            )
+        if depth > MAX_DEPTH:
+            raise _Refusal(
+                f"aliases nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
+            )
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, CollectionNode):
+        return list(node.value)
+    return []
 
 
 @dataclass(frozen=True)
@@ -223,15 +297,11 @@ def _decode(raw: bytes, path: str) -> str:
 def _parse(text: str, path: str) -> tuple[dict[str, Any], str | None]:
     loader = _Loader(text)
     try:
+        _check_depth(text)
         data = loader.get_single_data()
         top = getattr(loader, "top_scalars", {})
-    except _DuplicateKey as exc:
-        raise SpecError(
-            f"{path}:{exc.line}: duplicate key '{exc.key}' (YAML keeps only the last one, "
-            "which would hide a difference)",
-            file=path,
-            line=exc.line,
-        ) from None
+    except _Refusal as exc:
+        raise SpecError(f"{path}:{exc.line}: {exc.message}", file=path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -249,7 +319,6 @@ def _parse(text: str, path: str) -> tuple[dict[str, Any], str | None]:
     if not isinstance(data, dict):
         kind = type(data).__name__.replace("str", "text").replace("list", "sequence")
         raise SpecError(f"{path}:1: the document must be a mapping, not {kind}", file=path, line=1)
-    _check_size(data, path)
     return data, _version(data, top)
 
 
@@ -262,34 +331,6 @@ def _version(data: dict[str, Any], top: dict[str, str]) -> str | None:
                 return value
             return top.get(key, str(value))
     return None
-
-
-def _check_size(data: Any, path: str) -> None:
-    """Refuse alias bombs and recursive aliases before anything walks the data."""
-    sizes: dict[int, int | None] = {}
-    stack: list[tuple[Any, int, bool]] = [(data, 0, False)]
-    while stack:
-        obj, depth, done = stack.pop()
-        key = id(obj)
-        children = obj.values() if isinstance(obj, dict) else obj
-        if done:
-            total = 1 + sum(sizes.get(id(c)) or 1 for c in children)
-            if total > MAX_NODES:
-                raise SpecError(
-                    f"{path}: aliases expand to more than {MAX_NODES:,} values (alias bomb)",
-                    file=path,
-                )
-            sizes[key] = total
-            continue
-        if key in sizes:
-            if sizes[key] is None:
-                raise SpecError(f"{path}: an alias refers to itself (recursive data)", file=path)
-            continue
-        if depth > MAX_DEPTH:
-            raise SpecError(f"{path}: nested deeper than {MAX_DEPTH} levels", file=path)
-        sizes[key] = None
-        stack.append((obj, depth, True))
-        stack.extend((c, depth + 1, False) for c in children if isinstance(c, dict | list))
 
 
 # --- positions ---------------------------------------------------------------
