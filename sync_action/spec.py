@@ -85,6 +85,18 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             mapping[key.value] = self.construct_object(value, deep=deep)
         return mapping
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """PyYAML's scalar constructors raise plain ValueErrors (`2025-02-30`,
+        `!!int abc`, `!!bool maybe`); give them the node's position instead."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            tag = node.tag.rpartition(":")[2]
+            what = repr(node.value) if isinstance(node, ScalarNode) else f"this {node.id}"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {what} as {tag} ({exc})", node.start_mark
+            ) from None
+
     def construct_yaml_timestamp(self, node: ScalarNode) -> str:  # type: ignore[override]
         value = super().construct_yaml_timestamp(node)
         text = value.isoformat()
@@ -125,9 +137,7 @@ def _check_depth(text: str) -> None:
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refusal(
-                    f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
-                )
+                raise _Refusal(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
@@ -163,9 +173,7 @@ def _check_graph(root: Node) -> None:
                 node.start_mark.line + 1,
             )
         if depth > MAX_DEPTH:
-            raise _Refusal(
-                f"aliases nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
-            )
+            raise _Refusal(f"aliases nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
         open_nodes.add(key)
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children)
@@ -308,6 +316,14 @@ def _parse(text: str, path: str) -> tuple[dict[str, Any], str | None]:
         reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         where = f"{path}:{line}" if line else path
         raise SpecError(f"{where}: not valid YAML: {reason}", file=path, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise SpecError(
+            f"{path}:{line}: not valid YAML: character {char} is not allowed ({exc.reason})",
+            file=path,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}", file=path) from None
     except RecursionError:
