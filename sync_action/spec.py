@@ -29,6 +29,7 @@ MAX_DEPTH = 64
 MAX_NODES = 2_000_000  # keys and values after expanding aliases; 1,000 x 20 tables: ~550,000
 ID_PATTERNS = {"table": "tbl", "field": "fld"}
 ID_LENGTH = 17
+VERSION_KEYS = ("spec_version", "version")  # the legacy `version` counts when there is no other
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -339,13 +340,19 @@ def _parse(text: str, path: str) -> tuple[dict[str, Any], str | None]:
 
 
 def _version(data: dict[str, Any], top: dict[str, str]) -> str | None:
-    """The spec version as written: a YAML number counts as its text (`1.0` is "1.0")."""
-    for key in ("spec_version", "version"):
+    """The spec version as written: a YAML number counts as its text (`1.0` is "1.0").
+
+    The text also replaces the number in the data, so that the diff sees `1.10`
+    and `1.1` as two versions and `1.0` and `"1.0"` as one, as the report does.
+    """
+    for key in VERSION_KEYS:
+        value = data.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and key in top:
+            data[key] = top[key]
+    for key in VERSION_KEYS:
         if data.get(key) is not None:
             value = data[key]
-            if isinstance(value, str):
-                return value
-            return top.get(key, str(value))
+            return value if isinstance(value, str) else str(value)
     return None
 
 
