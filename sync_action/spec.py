@@ -417,13 +417,39 @@ def find_problems(spec: Spec, schema: dict[str, Any] | None = None) -> list[Prob
         problems = _airtable_problems(spec.data)
     if problems:
         text = spec.raw.decode("utf-8", "replace")
-        problems = [_with_line(text, p) for p in problems]
+        problems = [_with_line(text, spec.data, p) for p in problems]
     return problems
 
 
-def _with_line(text: str, problem: Problem) -> Problem:
-    steps: list[str | int] = [int(s) if s.isdigit() else s for s in problem.path.split(".") if s]
-    return Problem(problem.path, problem.message, line_of(text, steps))
+def _with_line(text: str, data: Any, problem: Problem) -> Problem:
+    return Problem(problem.path, problem.message, line_of(text, _steps(data, problem.path)))
+
+
+def _steps(data: Any, path: str) -> list[str | int]:
+    """Split a dotted path into the keys it was made of, as the data has them.
+
+    Keys may hold dots themselves (`deprecations.fields` entries are written
+    `table.field`), so at each level the shortest run of parts that is a key wins.
+    """
+    parts = path.split(".") if path else []
+    steps: list[str | int] = []
+    node, i = data, 0
+    while i < len(parts):
+        if isinstance(node, dict):
+            key = next(
+                (k for j in range(i + 1, len(parts) + 1) if (k := ".".join(parts[i:j])) in node),
+                None,
+            )
+            if key is None:
+                break
+            steps.append(key)
+            node, i = node[key], i + key.count(".") + 1
+        elif isinstance(node, list) and parts[i].isdigit() and int(parts[i]) < len(node):
+            steps.append(int(parts[i]))
+            node, i = node[int(parts[i])], i + 1
+        else:
+            break
+    return steps + [int(p) if p.isdigit() else p for p in parts[i:]]
 
 
 def _invalid(spec: Spec, problems: list[Problem]) -> SpecError:
