@@ -1,0 +1,525 @@
+"""The GitHub REST API behind the `Hosting` interface; the only module that imports PyGithub.
+
+Request economy and safe retries are the point of this module:
+
+- each method is one request where GitHub allows it (the numbers are tested);
+- GET/HEAD/PUT/PATCH/DELETE are retried on 5xx and connection errors with
+  exponential backoff and jitter, within a bounded total time;
+- rate limits (403/429 with `Retry-After`, or `x-ratelimit-remaining: 0` with
+  `x-ratelimit-reset`) are waited out for every method, since GitHub did not act;
+- a POST is never resent blindly: after an ambiguous failure (5xx, timeout,
+  dropped connection) the create looks for what the first attempt may have
+  made before it tries again, so a pull request or comment is never doubled.
+
+Errors come out as `errors.RemoteError` subclasses whose messages say how to fix
+the cause and never contain the token.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import parse_qs, quote, urlsplit
+
+import requests
+from github import Auth, Github, GithubException
+from github.ContentFile import ContentFile
+from github.PullRequest import PullRequest as GhPull
+from github.Repository import Repository
+from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.util.retry import Retry
+
+from sync_action.errors import Conflict, Forbidden, NotFound, RemoteError
+from sync_action.hosting import Comment, PullRequest, RemoteFile
+
+T = TypeVar("T")
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+USER_AGENT = "schema-sync-action"
+ACTIONS_PR_DOCS = (
+    "https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/"
+    "enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository"
+    "#preventing-github-actions-from-creating-or-approving-pull-requests"
+)
+
+
+def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds GitHub asks us to wait before retrying, or None when this is no rate limit."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    retry_after = lower.get("retry-after", "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            return float(retry_after)
+        try:
+            return max(parsedate_to_datetime(retry_after).timestamp() - time.time(), 0.0)
+        except (TypeError, ValueError):
+            return None
+    reset = lower.get("x-ratelimit-reset", "")
+    if lower.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(int(reset) - time.time(), 0.0) + 0.5
+    return None
+
+
+class GitHubRetry(Retry):
+    """urllib3 retry policy for GitHub: see the module docstring.
+
+    A 403/429 that is not a rate limit (a permission error) is handed back at
+    once; so is any answer once `deadline` seconds have passed since the first try.
+    """
+
+    def __init__(self, *, deadline: float = 120.0, started: float | None = None, **kw: Any):
+        kw.setdefault("allowed_methods", IDEMPOTENT)
+        kw.setdefault("status_forcelist", frozenset(range(500, 600)))
+        kw.setdefault("raise_on_status", False)
+        kw.setdefault("raise_on_redirect", False)
+        super().__init__(**kw)
+        self.deadline = deadline
+        self.started = started
+        self.wait = 0.0
+
+    def new(self, **kw: Any) -> GitHubRetry:
+        kw.setdefault("deadline", self.deadline)
+        kw.setdefault("started", self.started)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code in (403, 429):
+            return bool(self.total)  # `increment` tells a rate limit from a refusal
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> GitHubRetry:
+        started = self.started if self.started is not None else time.monotonic()
+        wait = rate_limit_wait(response.headers) if response is not None else None
+        if response is not None and response.status in (403, 429) and wait is None:
+            raise MaxRetryError(_pool, url or "", ResponseError("not a rate limit"))
+        new = super().increment(method, url, response, error, _pool, _stacktrace)
+        new.started = started
+        new.wait = wait if wait is not None else new.backoff()
+        if time.monotonic() + new.wait - started > self.deadline:
+            raise MaxRetryError(_pool, url or "", error or ResponseError("retry time exhausted"))
+        return new
+
+    def backoff(self) -> float:
+        """Exponential backoff with equal jitter: base/2 .. base, base doubling per retry."""
+        base = min(self.backoff_factor * 2 ** max(len(self.history) - 1, 0), self.backoff_max)
+        return base / 2 + random.uniform(0, base / 2)
+
+    def sleep(self, response: Any = None) -> None:
+        if self.wait > 0:
+            time.sleep(self.wait)
+
+
+class _Failure(Exception):
+    """A failed request, reduced to what messages need; never carries the token."""
+
+    def __init__(
+        self, status: int | None, message: str, ambiguous: bool, headers: Mapping[str, str]
+    ):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.ambiguous = ambiguous  # the server may have performed the request
+        self.headers = headers
+
+
+def _github_message(data: Any) -> str:
+    if not isinstance(data, dict):
+        return str(data or "")
+    parts = [str(data.get("message") or data.get("data") or "")]
+    for item in data.get("errors") or []:
+        text = item.get("message") if isinstance(item, dict) else str(item)
+        if not text and isinstance(item, dict):
+            text = " ".join(str(item.get(k, "")) for k in ("resource", "field", "code")).strip()
+        if text:
+            parts.append(str(text))
+    return ": ".join(p for p in parts if p)
+
+
+@contextmanager
+def _requests() -> Iterator[None]:
+    """Turn PyGithub and transport exceptions into `_Failure`."""
+    try:
+        yield
+    except GithubException as exc:
+        status = exc.status
+        raise _Failure(
+            status, _github_message(exc.data), status >= 500, exc.headers or {}
+        ) from None
+    except requests.exceptions.ConnectTimeout:
+        raise _Failure(None, "could not connect (timed out)", False, {}) from None
+    except requests.exceptions.Timeout:
+        raise _Failure(None, "no answer in time", True, {}) from None
+    except requests.exceptions.RequestException as exc:
+        raise _Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
+
+
+class GitHubHosting:
+    """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
+
+    Safe to share between threads: each thread gets its own PyGithub client and
+    connection pool; the only shared state is a cache of default branch names.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        retries: int = 6,
+        backoff: float = 1.0,
+        max_retry_time: float = 120.0,
+        create_attempts: int = 3,
+    ):
+        self.api_url = api_url.rstrip("/")
+        self._token = token
+        self._timeout = max(int(timeout + 0.999), 1)  # PyGithub takes whole seconds
+        self._retry = GitHubRetry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=backoff,
+            backoff_max=max(backoff * 32, 1.0),
+            deadline=max_retry_time,
+        )
+        self._backoff = backoff
+        self._create_attempts = max(create_attempts, 1)
+        self._local = threading.local()
+        self._defaults: dict[str, str] = {}
+        self._defaults_lock = threading.Lock()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _client(self) -> Github:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = Github(
+                auth=Auth.Token(self._token),
+                base_url=self.api_url,
+                timeout=self._timeout,
+                user_agent=USER_AGENT,
+                per_page=100,
+                retry=self._retry,
+                seconds_between_requests=None,
+                seconds_between_writes=None,
+                lazy=True,
+            )
+            self._local.client = client
+        return client
+
+    def _repo(self, repo: str) -> Repository:
+        return self._client().get_repo(repo)  # lazy: no request
+
+    def _raw(
+        self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        _, data = self._client().requester.requestJsonAndCheck(
+            verb, url, parameters=params, input=body
+        )
+        return data
+
+    def _fail(self, failure: _Failure, action: str, repo: str) -> NoReturn:
+        raise _translate(failure, action, repo, self._token) from None
+
+    def _call(self, action: str, repo: str, work: Callable[[], T]) -> T:
+        try:
+            with _requests():
+                return work()
+        except _Failure as failure:
+            self._fail(failure, action, repo)
+
+    def _create(
+        self, action: str, repo: str, attempt: Callable[[], T], recover: Callable[[], T | None]
+    ) -> T:
+        """Run a POST; after an ambiguous failure look for its result before trying again."""
+        for number in range(self._create_attempts):
+            try:
+                with _requests():
+                    return attempt()
+            except _Failure as failure:
+                if not failure.ambiguous or number == self._create_attempts - 1:
+                    self._fail(failure, action, repo)
+            time.sleep(self._backoff * 2**number * random.uniform(0.5, 1.0))
+            found = self._call(action, repo, recover)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")
+
+    # --- reading ----------------------------------------------------------------------
+
+    def default_branch(self, repo: str) -> str:
+        with self._defaults_lock:
+            known = self._defaults.get(repo.lower())
+        if known:
+            return known
+        name = self._call("reading", repo, lambda: self._repo(repo).default_branch)
+        self._remember_default(repo, name)
+        return name
+
+    def _remember_default(self, repo: str, name: str) -> None:
+        with self._defaults_lock:
+            self._defaults[repo.lower()] = name
+
+    def read_file(self, repo: str, path: str, ref: str | None) -> RemoteFile:
+        where = f"reading {path}" + (f" at {ref}" if ref else "")
+        try:
+            with _requests():
+                found = (
+                    self._repo(repo).get_contents(path, ref)
+                    if ref
+                    else self._repo(repo).get_contents(path)
+                )
+        except _Failure as failure:
+            if failure.status != 404:
+                self._fail(failure, where, repo)
+            if ref and "no commit found" in failure.message.lower():
+                raise NotFound(f"{repo} has no branch, tag or commit '{ref}'", status=404) from None
+            # A missing file and an invisible repository both answer 404; tell them apart.
+            branch = self.default_branch(repo)
+            return RemoteFile(repo, path, ref or branch, None, None)
+        if isinstance(found, list) or found.type == "dir":
+            raise RemoteError(f"{repo}:{path} is a directory, not a file; check peer-path")
+        if found.type != "file":
+            raise RemoteError(
+                f"{repo}:{path} is a {found.type}, not a regular file; check peer-path"
+            )
+        return RemoteFile(
+            repo, path, ref or self._ref_of(repo, found), self._content(repo, found), found.sha
+        )
+
+    def _ref_of(self, repo: str, found: ContentFile) -> str:
+        """GitHub names the ref it served in the file's `url` (`?ref=main`): the default branch."""
+        served = parse_qs(urlsplit(found.url or "").query).get("ref", [""])[0]
+        if served:
+            self._remember_default(repo, served)
+        return served
+
+    def _content(self, repo: str, found: ContentFile) -> bytes:
+        """The bytes; files over 1 MB come without content and are fetched as a git blob."""
+        if found.encoding == "base64" and (found.content or found.size == 0):
+            return base64.b64decode(found.content or "")
+        blob = self._call(
+            f"reading {found.path}", repo, lambda: self._repo(repo).get_git_blob(found.sha)
+        )
+        return (
+            base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content.encode()
+        )
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        try:
+            with _requests():
+                data = self._raw("GET", f"/repos/{repo}/git/ref/heads/{quote(branch)}")
+        except _Failure as failure:
+            if failure.status == 404:
+                return None
+            self._fail(failure, f"reading branch {branch}", repo)
+        return str(data["object"]["sha"])
+
+    def find_pull(self, repo: str, branch: str) -> PullRequest | None:
+        owner = repo.split("/")[0]
+
+        def first() -> PullRequest | None:
+            for pull in self._repo(repo).get_pulls(state="open", head=f"{owner}:{branch}"):
+                if pull.head.ref == branch:
+                    return _pull(pull)
+            return None
+
+        return self._call(f"looking for the open pull request from {branch}", repo, first)
+
+    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
+        def walk() -> Comment | None:
+            for item in self._repo(repo).get_issue(number).get_comments():
+                if (item.body or "").startswith(marker):
+                    return Comment(item.id, item.body, item.html_url)
+            return None
+
+        return self._call(f"reading the comments of #{number}", repo, walk)
+
+    # --- writing ----------------------------------------------------------------------
+
+    def create_branch(self, repo: str, branch: str, sha: str) -> None:
+        def recover() -> bool | None:
+            head = self.branch_head(repo, branch)
+            if head is not None and head != sha:
+                raise Conflict(f"{repo}: branch {branch} already exists at another commit")
+            return True if head == sha else None
+
+        ref = f"refs/heads/{branch}"
+        self._create(
+            f"creating branch {branch}",
+            repo,
+            lambda: bool(self._repo(repo).create_git_ref(ref, sha)),
+            recover,
+        )
+
+    def reset_branch(self, repo: str, branch: str, sha: str) -> None:
+        url = f"/repos/{repo}/git/refs/heads/{quote(branch)}"
+        self._call(
+            f"resetting branch {branch}",
+            repo,
+            lambda: self._raw("PATCH", url, {"sha": sha, "force": True}),
+        )
+
+    def delete_branch(self, repo: str, branch: str) -> None:
+        """Remove a branch (e.g. one left by a sync that could not open its PR); gone is fine."""
+        try:
+            with _requests():
+                self._raw("DELETE", f"/repos/{repo}/git/refs/heads/{quote(branch)}")
+        except _Failure as failure:
+            if failure.status != 422 or "does not exist" not in failure.message.lower():
+                self._fail(failure, f"deleting branch {branch}", repo)
+
+    def commit_file(
+        self, repo: str, branch: str, path: str, content: bytes, message: str, replaces: str | None
+    ) -> str:
+        def put() -> str:
+            gh = self._repo(repo)
+            if replaces is None:
+                done = gh.create_file(path, message, content, branch=branch)
+            else:
+                done = gh.update_file(path, message, content, replaces, branch=branch)
+            return str(done["commit"].sha)
+
+        return self._call(f"committing {path} to {branch}", repo, put)
+
+    def open_pull(self, repo: str, branch: str, base: str, title: str, body: str) -> PullRequest:
+        def create() -> PullRequest:
+            return _pull(
+                self._repo(repo).create_pull(base=base, head=branch, title=title, body=body)
+            )
+
+        def recover() -> PullRequest | None:
+            found = self.find_pull(repo, branch)
+            return found if found is not None and found.base_ref == base else None
+
+        return self._create(f"opening a pull request from {branch}", repo, create, recover)
+
+    def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
+        self._call(
+            f"updating pull request #{number}",
+            repo,
+            lambda: self._raw(
+                "PATCH", f"/repos/{repo}/pulls/{number}", {"title": title, "body": body}
+            ),
+        )
+
+    def close_pull(self, repo: str, number: int, comment: str) -> None:
+        self.create_comment(repo, number, comment)
+        self._call(
+            f"closing pull request #{number}",
+            repo,
+            lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
+        )
+
+    def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
+        """One request: GitHub creates the labels the repository lacks. Adding is idempotent."""
+        if not labels:
+            return
+        url = f"/repos/{repo}/issues/{number}/labels"
+        self._create(
+            f"labelling pull request #{number}",
+            repo,
+            lambda: self._raw("POST", url, {"labels": list(labels)}),
+            lambda: None,
+        )
+
+    def create_comment(self, repo: str, number: int, body: str) -> Comment:
+        def create() -> Comment:
+            item = self._repo(repo).get_issue(number).create_comment(body)
+            return Comment(item.id, item.body, item.html_url)
+
+        def recover() -> Comment | None:
+            found = None
+            for item in self._repo(repo).get_issue(number).get_comments():
+                if item.body == body:
+                    found = Comment(item.id, item.body, item.html_url)
+            return found
+
+        return self._create(f"commenting on #{number}", repo, create, recover)
+
+    def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
+        url = f"/repos/{repo}/issues/comments/{comment_id}"
+        self._call("updating a comment", repo, lambda: self._raw("PATCH", url, {"body": body}))
+
+
+def _pull(pull: GhPull) -> PullRequest:
+    return PullRequest(
+        number=pull.number,
+        url=pull.html_url,
+        head_ref=pull.head.ref,
+        head_sha=pull.head.sha,
+        base_ref=pull.base.ref,
+        title=pull.title or "",
+        body=pull.body or "",
+        labels=tuple(label.name for label in pull.labels),
+    )
+
+
+def _translate(failure: _Failure, action: str, repo: str, token: str) -> RemoteError:
+    """A user-facing error for a failed request, saying how to fix it where we know."""
+    status, said = failure.status, failure.message
+    lowered = said.lower()
+    where = f"{action} in {repo}"
+    kind: type[RemoteError] = RemoteError
+    if status is None:
+        text = f"{where}: {said} after retries; GitHub may be unreachable or overloaded"
+    elif status == 401:
+        kind = Forbidden
+        text = (
+            f"{where}: GitHub rejected the token (401 {said or 'Bad credentials'}). It is "
+            "invalid or expired; check the `token` input (or app-id/app-private-key)"
+        )
+    elif "not permitted to create or approve pull requests" in lowered:
+        kind = Forbidden
+        text = (
+            f"{where}: {said} Allow it in {repo} under Settings → Actions → General → "
+            "Workflow permissions → 'Allow GitHub Actions to create and approve pull "
+            f"requests' (or the organisation's settings), or use a PAT or GitHub App "
+            f"token. See {ACTIONS_PR_DOCS}"
+        )
+    elif "archived" in lowered:
+        kind = Forbidden
+        text = f"{where}: {repo} is archived, so read-only; unarchive it or drop it from peer-repos"
+    elif status in (403, 429) and (
+        "rate limit" in lowered or rate_limit_wait(failure.headers) is not None
+    ):
+        text = f"{where}: GitHub's rate limit still applied after waiting ({said}); try again later"
+    elif status == 403:
+        kind = Forbidden
+        text = (
+            f"{where}: the token lacks the permission for this ({said}). It needs "
+            "`contents: write` and `pull-requests: write` on that repository; the workflow's "
+            "GITHUB_TOKEN only covers its own repository, so use a PAT or GitHub App token "
+            "for others"
+        )
+    elif status == 404:
+        kind = NotFound
+        text = (
+            f"{where}: not found (404 {said}). Check that {repo} exists and that the "
+            "token can see it (private repositories need a token with access)"
+        )
+    elif status == 409 or (
+        status == 422 and ("already exists" in lowered or "wasn't supplied" in lowered)
+    ):
+        kind = Conflict
+        text = f"{where}: changed meanwhile ({status} {said})"
+    elif status >= 500:
+        text = f"{where}: GitHub answered {status} {said} after retries"
+    else:
+        text = f"{where}: GitHub answered {status} {said}"
+    return kind(text.replace(token, "***") if token else text, status=status)
