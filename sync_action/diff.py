@@ -136,23 +136,27 @@ def _diff_tables(
         yield Change("added", f"tables.{key}", False, None, after[key])
     for old_key, new_key in pairs:
         old, new = before[old_key], after[new_key]
-        base = f"tables.{new_key}"
-        yield from _diff_entry(old_key, new_key, old, new, base, renames)
+        base, old_base = f"tables.{new_key}", f"tables.{old_key}"
+        yield from _diff_entry(old_key, new_key, old, new, (old_base, base), renames)
         old_fields = _mapping(old.get("fields")) if isinstance(old, dict) else {}
         new_fields = _mapping(new.get("fields")) if isinstance(new, dict) else {}
-        yield from _diff_fields(old_fields, new_fields, f"{base}.fields", new_key, renames)
+        yield from _diff_fields(
+            old_fields, new_fields, (f"{old_base}.fields", f"{base}.fields"), new_key, renames
+        )
 
 
 def _diff_fields(
     before: dict[str, Any],
     after: dict[str, Any],
-    base: str,
+    bases: tuple[str, str],
     table: str,
     renames: set[tuple[str, str]],
 ) -> Iterable[Change]:
+    """Fields of a matched table; `bases` are its fields' paths in the peer's copy and here."""
+    old_base, base = bases
     pairs, removed, added = _match(before, after)
     for key in removed:
-        yield Change("removed", f"{base}.{key}", True, before[key], None)
+        yield Change("removed", f"{old_base}.{key}", True, before[key], None)
     for key in added:
         yield Change("added", f"{base}.{key}", False, None, after[key])
     for old_key, new_key in pairs:
@@ -161,7 +165,7 @@ def _diff_fields(
             new_key,
             before[old_key],
             after[new_key],
-            f"{base}.{new_key}",
+            (f"{old_base}.{old_key}", f"{base}.{new_key}"),
             renames,
             table=table,
         )
@@ -172,11 +176,16 @@ def _diff_entry(
     new_key: str,
     old: Any,
     new: Any,
-    path: str,
+    paths: tuple[str, str],
     renames: set[tuple[str, str]],
     table: str | None = None,
 ) -> Iterable[Change]:
-    """A matched table or field: a rename (key or display name), then its attributes."""
+    """A matched table or field: a rename (key or display name), then its attributes.
+
+    `paths` are the entry's path in the peer's copy and in this one: what is
+    removed is named where it was, everything else where it is now.
+    """
+    old_path, path = paths
     if not isinstance(old, dict) or not isinstance(new, dict):
         if old != new:
             yield Change("changed", path, True, old, new)
@@ -193,7 +202,9 @@ def _diff_entry(
         )
     skip = {"name", "fields"} if table is None else {"name"}
     for attr in sorted((set(old) | set(new)) - skip):
-        yield from _diff_attribute(attr, old.get(attr, _ABSENT), new.get(attr, _ABSENT), path)
+        yield from _diff_attribute(
+            attr, old.get(attr, _ABSENT), new.get(attr, _ABSENT), (old_path, path)
+        )
 
 
 def _is_planned(
@@ -209,15 +220,15 @@ def _is_planned(
     return any((o, n) in renames for o in olds for n in news)
 
 
-def _diff_attribute(attr: str, old: Any, new: Any, base: str) -> Iterable[Change]:
+def _diff_attribute(attr: str, old: Any, new: Any, bases: tuple[str, str]) -> Iterable[Change]:
     """One entry per attribute; `type`, `id` and becoming `required` are breaking."""
     if old == new:
         return
-    path = f"{base}.{attr}"
+    path = f"{bases[1]}.{attr}"
     if old is _ABSENT:
         yield Change("added", path, attr == "required" and new is True, None, new)
     elif new is _ABSENT:
-        yield Change("removed", path, attr == "id", old, None)
+        yield Change("removed", f"{bases[0]}.{attr}", attr == "id", old, None)
     else:
         breaking = attr in ("type", "id") or (attr == "required" and new is True)
         yield Change("changed", path, breaking, old, new)
