@@ -339,6 +339,32 @@ def test_a_renamed_field_whose_type_changed_is_a_rename_and_a_type_change(spec):
     ]
 
 
+def test_a_field_removed_from_a_renamed_table_is_named_where_it_was(spec):
+    def edit(d):
+        rename(d["tables"], "sleep", "rest")
+        fields(d, "rest").pop("bedtime")
+
+    changes = changed(spec, edit)
+
+    assert [(c.kind, c.path, c.breaking) for c in changes] == [
+        ("renamed", "tables.rest", True),
+        ("removed", "tables.sleep.fields.bedtime", True),
+    ]
+
+
+def test_an_attribute_removed_from_a_renamed_field_is_named_where_it_was(spec):
+    def edit(d):
+        rename(fields(d, "chat"), "topic", "subject")
+        fields(d, "chat")["subject"].pop("description")
+
+    changes = changed(spec, edit)
+
+    assert [(c.kind, c.path) for c in changes] == [
+        ("renamed", "tables.chat.fields.subject"),
+        ("removed", "tables.chat.fields.topic.description"),
+    ]
+
+
 @pytest.mark.parametrize(
     "entry",
     [
