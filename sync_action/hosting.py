@@ -81,6 +81,10 @@ class Hosting(Protocol):
         """Force `branch` to `sha` (force-sync only)."""
         ...
 
+    def delete_branch(self, repo: str, branch: str) -> None:
+        """Remove a branch this run created and could not use (nothing half-written)."""
+        ...
+
     def commit_file(
         self,
         repo: str,
@@ -118,17 +122,25 @@ class Hosting(Protocol):
         """The first comment on the pull request whose body starts with `marker`."""
         ...
 
-    def create_comment(self, repo: str, number: int, body: str) -> Comment:
-        ...
+    def create_comment(self, repo: str, number: int, body: str) -> Comment: ...
 
-    def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
-        ...
+    def edit_comment(self, repo: str, comment_id: int, body: str) -> None: ...
 
 
-WRITES = frozenset({
-    "create_branch", "reset_branch", "commit_file", "open_pull", "edit_pull", "close_pull",
-    "add_labels", "create_comment", "edit_comment",
-})
+WRITES = frozenset(
+    {
+        "create_branch",
+        "reset_branch",
+        "delete_branch",
+        "commit_file",
+        "open_pull",
+        "edit_pull",
+        "close_pull",
+        "add_labels",
+        "create_comment",
+        "edit_comment",
+    }
+)
 
 
 class ReadOnly:

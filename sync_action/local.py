@@ -151,6 +151,10 @@ class LocalHosting:
         self._refuse_checked_out(repo, branch)
         _git(self._dir(repo), "update-ref", f"refs/heads/{branch}", sha)
 
+    def delete_branch(self, repo: str, branch: str) -> None:
+        self._refuse_checked_out(repo, branch)
+        _git(self._dir(repo), "update-ref", "-d", f"refs/heads/{branch}")
+
     def commit_file(
         self, repo: str, branch: str, path: str, content: bytes, message: str, replaces: str | None
     ) -> str:

@@ -141,8 +141,10 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
     if base_sha is None:
         raise RemoteError(f"{peer} has no branch '{base}' to open the sync pull request against")
     replaces = base_blob
+    created = False
     try:
         host.create_branch(peer, cfg.sync_branch, base_sha)
+        created = True
     except Conflict:
         replaces = _reuse_branch(job, result, base_sha, base_blob)
     commit = _commit(job, result, replaces) if replaces != job.local.blob_sha else ""
@@ -161,6 +163,10 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
             raise
         host.edit_pull(peer, pull.number, job.title, body)
         result.status = UPDATED
+    except RemoteError:
+        if created:  # leave nothing half-written: the branch was this run's alone
+            host.delete_branch(peer, cfg.sync_branch)
+        raise
     result.pr_url, result.pr_number = pull.url, pull.number
     _ensure_labels(job, result, pull)
 

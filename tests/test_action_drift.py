@@ -114,9 +114,9 @@ def test_drift_against_a_tag_or_a_commit_sha(workspace, github, current_spec):
     old = github.branch_sha(CONSUMER, "main")
     github.commit(CONSUMER, "main", {SPEC_PATH: changed_spec(current_spec)}, "edit")
     at_sha = drift(workspace, github, **{"peer-ref": old})
-    at_head = drift(workspace, github)
     assert at_sha.returncode == 0
     assert at_sha.report["peer"]["ref"] == old
+    at_head = drift(workspace, github)
     assert at_head.returncode == 1
 
 

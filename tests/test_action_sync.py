@@ -187,7 +187,7 @@ def test_dry_run_reports_and_writes_nothing(workspace, github, source_spec):
 
 
 def test_same_version_with_different_content_is_refused(workspace, github, current_spec):
-    (workspace / SPEC_PATH).write_bytes(current_spec.replace(b'"Users"', b'"People"'))
+    (workspace / SPEC_PATH).write_bytes(current_spec.replace(b"name: Users", b"name: People"))
     run = sync(workspace, github)
     assert run.returncode == 1
     assert run.outputs["sync-status"] == "refused"

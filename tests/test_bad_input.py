@@ -128,8 +128,8 @@ CASES = [
     Case("spec-alias-bomb", "alias", spec=BOMB.encode()),
     Case("spec-deep", "nested", spec=b"a: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
     Case("spec-too-big", "5 MiB", spec=b"tables: {}\n" + b"# padding\n" * 600_000),
-    Case("spec-schema-type", "tables.users.fields",
-         spec=current_with(b"    fields:\n      email_address:", b"    fields: 3\n    x:\n      y:")),
+    Case("spec-schema-type", "tables.users.fields", spec=current_with(
+        b"    fields:\n      email_address:", b"    fields: 3\n    x:\n      y:")),
     Case("spec-dangling-link", "link_table",
          spec=current_with(b"link_table: users", b"link_table: people")),
     Case("spec-duplicate-id", "already used",
