@@ -26,6 +26,30 @@ CONSUMER = "STRUKT1/strukt-app"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
+SCANNED: list[str] = []  # every scenario whose traces were searched for the token
+
+
+def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
+    """The token appears nowhere but in the one `::add-mask::` line: not in the log,
+    outputs, summary, any file left in the workspace, or anything written to GitHub."""
+    if not token:
+        return
+    log = run.stdout.replace(f"::add-mask::{token}", "")
+    places = {"stdout": log, "stderr": run.stderr, "summary": run.summary,
+              "outputs": json.dumps(run.outputs)}
+    for file in run.workspace.rglob("*"):
+        if file.is_file():
+            places[str(file)] = file.read_bytes().decode("utf-8", "replace")
+    for repo in github.store.repos.values():
+        for pull in repo.pulls.values():
+            places[f"{repo.full_name}#{pull.number}"] = f"{pull.title}\n{pull.body}"
+        for comment in repo.comments.values():
+            places[f"{repo.full_name} comment {comment.id}"] = comment.body
+    leaked = [where for where, text in places.items() if token in text]
+    assert not leaked, f"the token leaked into {leaked}"
+    SCANNED.append(run.workspace.name)
+
+
 def action_defaults() -> dict[str, str]:
     inputs = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
     return {name: str(spec.get("default", "")) for name, spec in inputs.items()}
@@ -121,7 +145,7 @@ def run_action(
         cwd=workspace, env=environment, capture_output=True, text=True, timeout=120, check=False,
     )
     report_path = values.get("report-path") or "schema-drift-report/schema_drift_report.json"
-    return ActionRun(
+    run = ActionRun(
         returncode=done.returncode,
         stdout=done.stdout,
         stderr=done.stderr,
@@ -130,6 +154,8 @@ def run_action(
         workspace=workspace,
         report_file=workspace / report_path,
     )
+    assert_no_token(run, github, token)
+    return run
 
 
 def pull_request_event(number: int, repository: str = SOURCE) -> dict[str, Any]:
