@@ -38,6 +38,7 @@ class PeerResult:
     pr_number: int | None = None
     message: str = ""
     exit_code: int = 0
+    provenance: Any = None  # provenance.Provenance, when known
 
     @property
     def missing(self) -> bool:

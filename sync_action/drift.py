@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from sync_action import report
+from sync_action import provenance, report
 from sync_action.compare import MISSING, PeerResult, compare
 from sync_action.config import Config
 from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
@@ -40,6 +40,7 @@ def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult
         )
         result.status = MISSING if result.missing else "drift" if result.drift else "in-sync"
         if result.drift:
+            provenance.place(cfg, host, local, result)
             _find_pending_sync(cfg, host, local, result)
     except RemoteError as exc:
         result.status, result.message, result.exit_code = "failed", exc.message, exc.exit_code
@@ -49,11 +50,7 @@ def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult
 def _find_pending_sync(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
     """Name the open sync PR that will fix this drift, in whichever side is the consumer."""
     consumer = result.repository
-    if (
-        cfg.repository
-        and local.owner_repo
-        and local.owner_repo.lower() == result.repository.lower()
-    ):
+    if not provenance.is_source(cfg, local, result.repository) and cfg.repository:
         consumer = cfg.repository
     pull = host.find_pull(consumer, cfg.sync_branch)
     if pull is not None and pull.url:

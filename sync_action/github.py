@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "schema-sync-action"
+VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
 ACTIONS_PR_DOCS = (
     "https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/"
     "enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository"
@@ -374,6 +375,27 @@ class GitHubHosting:
             repo,
             lambda: self._raw("PATCH", url, {"sha": sha, "force": True}),
         )
+
+    def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
+        """One GET settles "never held"; naming the commit walks at most 30 commits."""
+        try:
+            with _requests():
+                self._raw("GET", f"/repos/{repo}/git/blobs/{blob_sha}")
+        except _Failure as failure:
+            if failure.status in (404, 422):
+                return None
+            self._fail(failure, "looking up an earlier version", repo)
+
+        def walk() -> str:
+            commits = self._repo(repo).get_commits(path=path, **({"sha": ref} if ref else {}))
+            for number, commit in enumerate(commits):
+                if number >= VERSION_SEARCH:
+                    break
+                if self.read_file(repo, path, commit.sha).blob_sha == blob_sha:
+                    return str(commit.sha)
+            return ""
+
+        return self._call(f"reading the history of {path}", repo, walk)
 
     def delete_branch(self, repo: str, branch: str) -> None:
         """Remove a branch (e.g. one left by a sync that could not open its PR); gone is fine."""

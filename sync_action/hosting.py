@@ -69,6 +69,14 @@ class Hosting(Protocol):
         """The commit SHA a branch points at, or None when the branch does not exist."""
         ...
 
+    def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
+        """The newest commit (up to `ref`) at which `path` held exactly `blob_sha`.
+
+        None when the repository never held those bytes; "" when it did but the
+        commit could not be named within a bounded search.
+        """
+        ...
+
     def find_pull(self, repo: str, branch: str) -> PullRequest | None:
         """The open pull request whose head is `branch` of `repo` itself, if any."""
         ...

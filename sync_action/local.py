@@ -47,6 +47,35 @@ def head_commit(path: Path) -> str:
         return ""
 
 
+def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | None:
+    """The newest commit where `path` held `blob_sha`, from the checkout's own history.
+
+    None when no commit in the history had it, which is only conclusive in a
+    full clone; see `is_shallow`.
+    """
+    try:
+        log = _git(checkout, "log", "--format=commit %H", "--raw", "--no-abbrev",
+                   "--no-renames", ref, "--", path).decode()
+    except RemoteError:
+        return None
+    commit = ""
+    for line in log.splitlines():
+        if line.startswith("commit "):
+            commit = line[7:].strip()
+        elif line.startswith(":") and line.split()[3] == blob_sha:
+            return commit
+    return None
+
+
+def is_shallow(checkout: Path) -> bool:
+    """A shallow clone (actions/checkout's default) does not know the older versions."""
+    try:
+        answer = _git(checkout, "rev-parse", "--is-shallow-repository").decode().strip()
+    except RemoteError:
+        return True
+    return answer != "false"
+
+
 def _git(
     cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> bytes:
@@ -134,6 +163,9 @@ class LocalHosting:
             )
         except RemoteError:
             return None
+
+    def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
+        return file_version(self._dir(repo), path, ref or "HEAD", blob_sha)
 
     def find_pull(self, repo: str, branch: str) -> PullRequest | None:
         """Locally the sync branch itself stands in for the pull request."""

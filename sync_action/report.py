@@ -68,6 +68,7 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
         status=result.status,
         pr_url=result.pr_url,
     )
+    entry["provenance"] = result.provenance.to_json() if result.provenance else None
     if result.message:
         entry["message"] = result.message
     return entry
@@ -167,6 +168,8 @@ def _peer_details(r: PeerResult, budget: int) -> tuple[str, int]:
         f"{len(r.changes)} change(s), {sum(c.breaking for c in r.changes)} breaking</summary>\n\n"
     )
     body = f"{r.message}\n\n" if r.message else ""
+    if r.provenance is not None:
+        body += f"{r.provenance.sentence()}\n\n"
     table, omitted = changes_table(r.changes, budget) if r.changes else ("", 0)
     if r.ignored:
         body += f"{len(r.ignored)} change(s) ignored by the `ignore` input.\n\n"

@@ -1,0 +1,98 @@
+"""Stale or edited: where a consumer's differing copy comes from.
+
+A copy that equals an earlier version of the source file is merely behind (a
+sync fixes it); one that matches no version was edited in the consumer, and a
+person must reconcile it before a sync overwrites the edit. The source's own
+git history answers for free when the checkout has it; otherwise one API call
+tells "never held" apart, and a short walk names the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sync_action.compare import PeerResult
+from sync_action.config import Config
+from sync_action.errors import RemoteError
+from sync_action.hosting import Hosting
+from sync_action.spec import Spec
+
+BEHIND = "behind-source"
+EDITED = "edited-locally"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The verdict on one consumer copy."""
+
+    state: str
+    source: str
+    version: str | None
+    commit: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "source": self.source, "version": self.version,
+                "commit": self.commit}
+
+    def sentence(self) -> str:
+        if self.state == EDITED:
+            return (f"The consumer's copy matches no version of {self.source}'s file: it was "
+                    "edited locally, and someone must reconcile it before a sync replaces it.")
+        at = f" from commit {self.commit[:7]}" if self.commit else ""
+        return (f"The consumer's copy is an earlier version of {self.source}'s file "
+                f"(version {self.version}{at}): it is behind, and a sync will fix it.")
+
+
+def _names(repo: str) -> set[str]:
+    return {repo.lower(), repo.lower().rpartition("/")[2]} if repo else set()
+
+
+def is_source(cfg: Config, local: Spec, peer: str) -> bool:
+    """This repository is the source unless its spec's `owner_repo` names the peer."""
+    owner = (local.owner_repo or "").lower()
+    if owner and owner in _names(cfg.repository):
+        return True
+    return not (owner and owner in _names(peer))
+
+
+def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
+    """Add the verdict to a drifted, present peer; say nothing when it cannot be known."""
+    remote = result.remote
+    if remote is None or remote.blob_sha is None or not result.drift:
+        return
+    try:
+        _place(cfg, host, local, result, remote.blob_sha)
+    except RemoteError as exc:  # an insight, not a verdict: never fail the check for it
+        result.message = f"Could not tell whether the copy is behind or edited: {exc.message}"
+
+
+def _place(cfg: Config, host: Hosting, local: Spec, result: PeerResult, blob_sha: str) -> None:
+    if is_source(cfg, local, result.repository):
+        version = result.peer_spec.version if result.peer_spec else None
+        found = _in_own_history(cfg, host, blob_sha)
+        if found is False:
+            return
+        source = cfg.repository
+    else:
+        version = local.version
+        found = host.find_version(result.repository, cfg.peer_path, result.ref, local.blob_sha)
+        source = result.repository
+    state = EDITED if found is None else BEHIND
+    result.provenance = Provenance(state, source, version, found or None)
+    result.findings.append(state)
+
+
+def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> str | bool | None:
+    """This repository's history: the local clone if it is complete, else the API.
+
+    Returns the commit, "" (held, commit unnamed), None (never held), or False
+    when there is no way to tell.
+    """
+    from sync_action.local import file_version, is_shallow
+
+    if not is_shallow(cfg.workspace):
+        return file_version(cfg.workspace, cfg.schema_path, "HEAD", blob_sha)
+    if cfg.uses_api and cfg.repository:
+        return host.find_version(cfg.repository, cfg.schema_path, cfg.sha or None, blob_sha)
+    return False
