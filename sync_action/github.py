@@ -181,8 +181,8 @@ class GitHubHosting:
         token: str,
         *,
         timeout: float = 30.0,
-        retries: int = 6,
-        backoff: float = 1.0,
+        retries: int = 4,
+        backoff: float = 0.5,
         max_retry_time: float = 120.0,
         create_attempts: int = 3,
     ):
@@ -520,7 +520,13 @@ def _translate(failure: _Failure, action: str, repo: str, token: str) -> RemoteE
     elif status in (403, 429) and (
         "rate limit" in lowered or rate_limit_wait(failure.headers) is not None
     ):
-        text = f"{where}: GitHub's rate limit still applied after waiting ({said}); try again later"
+        wait = rate_limit_wait(failure.headers)
+        when = "try again later"
+        if wait is not None:
+            at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() + wait))
+            left = f"{wait:.0f} s" if wait < 90 else f"{wait / 60:.0f} min"
+            when = f"it resets at {at} (in {left}); re-run the job after that"
+        text = f"{where}: GitHub's rate limit is used up ({said}); {when}"
     elif status == 403:
         kind = Forbidden
         text = (
