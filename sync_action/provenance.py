@@ -70,8 +70,8 @@ def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
 def _place(cfg: Config, host: Hosting, local: Spec, result: PeerResult, blob_sha: str) -> None:
     if is_source(cfg, local, result.repository):
         version = result.peer_spec.version if result.peer_spec else None
-        found = _in_own_history(cfg, host, blob_sha)
-        if found is False:
+        known, found = _in_own_history(cfg, host, blob_sha)
+        if not known:
             return
         source = cfg.repository
     else:
@@ -83,16 +83,16 @@ def _place(cfg: Config, host: Hosting, local: Spec, result: PeerResult, blob_sha
     result.findings.append(state)
 
 
-def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> str | bool | None:
+def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, str | None]:
     """This repository's history: the local clone if it is complete, else the API.
 
-    Returns the commit, "" (held, commit unnamed), None (never held), or False
-    when there is no way to tell.
+    Returns (known, commit): commit is the commit, "" (held, commit unnamed) or
+    None (never held); known is False when there is no way to tell.
     """
     from sync_action.local import file_version, is_shallow
 
     if not is_shallow(cfg.workspace):
-        return file_version(cfg.workspace, cfg.schema_path, "HEAD", blob_sha)
+        return True, file_version(cfg.workspace, cfg.schema_path, "HEAD", blob_sha)
     if cfg.uses_api and cfg.repository:
-        return host.find_version(cfg.repository, cfg.schema_path, cfg.sha or None, blob_sha)
-    return False
+        return True, host.find_version(cfg.repository, cfg.schema_path, cfg.sha or None, blob_sha)
+    return False, None

@@ -243,7 +243,8 @@ def _check_depth(text: str) -> None:
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refusal(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise _Refusal(f"nested deeper than {MAX_DEPTH} levels", line)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
