@@ -155,7 +155,22 @@ def run_action(
         report_file=workspace / report_path,
     )
     assert_no_token(run, github, token)
+    if run.report_file.is_file():
+        assert_valid_report(run.report)
     return run
+
+
+def assert_valid_report(report: dict[str, Any]) -> None:
+    """Every report a scenario leaves satisfies the schema shipped in the package."""
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("sync_action").joinpath(
+        "schemas/drift-report.schema.json").read_text())
+    errors = [f"{list(e.absolute_path)}: {e.message}"
+              for e in Draft202012Validator(schema).iter_errors(report)]
+    assert not errors, errors
 
 
 def pull_request_event(number: int, repository: str = SOURCE) -> dict[str, Any]:
