@@ -47,12 +47,14 @@ class Runner:
 
     def add_secret(self, secret: str) -> None:
         """Hide a secret from the runner's log and from everything this object writes."""
-        for piece in [secret, *secret.splitlines()]:
-            piece = piece.strip()
-            if len(piece) >= 4 and piece not in self.secrets:
-                self.secrets.append(piece)
-                if self.on_runner:
-                    self._write(self.out, f"::add-mask::{piece}")
+        for piece in [secret.strip(), *(line.strip() for line in secret.splitlines())]:
+            if len(piece) < 4 or piece in self.secrets:
+                continue
+            self.secrets.append(piece)
+            # A workflow command is one line: a multi-line secret is masked line by line,
+            # or everything after its first line would reach the log unmasked.
+            if self.on_runner and "\n" not in piece:
+                self._write(self.out, f"::add-mask::{piece}")
         self.secrets.sort(key=len, reverse=True)
 
     def redact(self, text: str) -> str:
