@@ -226,3 +226,14 @@ def test_one_failing_consumer_does_not_stop_the_others(workspace, github, source
         "STRUKT1/missing=failed", f"{CONSUMER}=created",
     ]
     assert len(open_pulls(github)) == 1
+
+
+def test_a_consumer_without_the_file_gets_it_added(workspace, github, source_spec):
+    github.commit(CONSUMER, "main", {SPEC_PATH: None}, "no spec yet")
+    run = sync(workspace, github)
+    assert run.returncode == 0, run.stdout
+    assert run.outputs["sync-status"] == "created"
+    assert run.outputs["peer-sha256"] == ""
+    assert github.read(CONSUMER, BRANCH, SPEC_PATH) == source_spec
+    [pull] = open_pulls(github)
+    assert "does not exist here yet" in pull.body
