@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .gitstore import CommitMeta, Person
-from .state import IssueComment, Label, Pull, Repo, now_iso
+from .state import App, Installation, IssueComment, Label, Pull, Repo, Token, now_iso
 
 DOCS = "https://docs.github.com/rest"
 UNSIGNED = {
@@ -440,3 +440,49 @@ def rate_limit(limit: int, used: int, reset: int) -> dict:
     core = {"limit": limit, "used": used, "remaining": max(limit - used, 0), "reset": reset}
     other = {"limit": 30, "used": 0, "remaining": 30, "reset": reset}
     return {"resources": {"core": core, "search": other, "graphql": dict(core)}, "rate": core}
+
+
+# What the apps in the local GitHub are granted: what schema-sync needs, no more.
+APP_PERMISSIONS = {
+    "contents": "write",
+    "pull_requests": "write",
+    "issues": "write",
+    "metadata": "read",
+}
+
+
+def installation(urls: Urls, app: App, item: Installation) -> dict:
+    settings = f"organizations/{item.owner}/settings" if item.kind == "Organization" else "settings"
+    return {
+        "id": item.id,
+        "account": user(urls, item.owner, item.kind),
+        "repository_selection": "all",
+        "access_tokens_url": f"{urls.api}/app/installations/{item.id}/access_tokens",
+        "repositories_url": f"{urls.api}/installation/repositories",
+        "html_url": f"{urls.web}/{settings}/installations/{item.id}",
+        "app_id": app.id,
+        "app_slug": app.slug,
+        "client_id": f"Iv1.{app.id:016x}",
+        "target_id": user_id(item.owner),
+        "target_type": item.kind,
+        "permissions": dict(APP_PERMISSIONS),
+        "events": [],
+        "created_at": item.created_at,
+        "updated_at": item.created_at,
+        "single_file_name": None,
+        "has_multiple_single_files": False,
+        "single_file_paths": [],
+        "suspended_by": None,
+        "suspended_at": None,
+    }
+
+
+def installation_token(token: Token) -> dict:
+    assert token.expires_at is not None
+    expires = datetime.fromtimestamp(token.expires_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "token": token.value,
+        "expires_at": expires,
+        "permissions": dict(APP_PERMISSIONS),
+        "repository_selection": "all",
+    }

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from . import payloads as P
 from .gitstore import ZERO_SHA, Person
 from .payloads import Urls
-from .state import API_COMMITTER, IssueComment, Pull, Repo, Store, now_iso
+from .state import API_COMMITTER, App, IssueComment, Pull, Repo, Store, now_iso
 
 
 class HttpError(Exception):
@@ -63,11 +63,17 @@ class Call:
     urls: Urls
     login: str
     repo: Repo | None = None
+    app: App | None = None  # the GitHub App whose JWT authenticated an app endpoint
 
     @property
     def r(self) -> Repo:
         assert self.repo is not None
         return self.repo
+
+    @property
+    def a(self) -> App:
+        assert self.app is not None
+        return self.app
 
     def json(self) -> dict[str, Any]:
         if not isinstance(self.body, dict):
@@ -128,6 +134,9 @@ class RestApi:
             "issues/create-label": self.create_label,
             "issues/list-labels-on-issue": self.list_issue_labels,
             "issues/add-labels": self.add_labels,
+            "apps/list-installations": self.list_installations,
+            "apps/get-repo-installation": self.get_repo_installation,
+            "apps/create-installation-access-token": self.create_installation_token,
         }
 
     # --- repository, contents, commits --------------------------------------------
@@ -409,6 +418,30 @@ class RestApi:
                 pull.labels.append(label.name)
         items = [found for name in pull.labels if (found := call.r.label(name))]
         return Reply(200, [P.label(call.urls, call.r, item) for item in items])
+
+    # --- GitHub Apps (authenticated by the app's JWT, see appauth.py) ---------------------
+
+    def list_installations(self, call: Call) -> Reply:
+        items = sorted(call.a.installations.values(), key=lambda item: item.id)
+        reply = paginate(call, items)
+        reply.body = [P.installation(call.urls, call.a, item) for item in reply.body]
+        return reply
+
+    def get_repo_installation(self, call: Call) -> Reply:
+        """404 unless the repository exists and the app is installed on its owner."""
+        owner, name = call.params["owner"], call.params["repo"]
+        item = call.a.installations.get(owner.lower())
+        if item is None or self.store.find(f"{owner}/{name}") is None:
+            raise HttpError(404, "Not Found")
+        return Reply(200, P.installation(call.urls, call.a, item))
+
+    def create_installation_token(self, call: Call) -> Reply:
+        """A token for all of the owner's repositories; `repositories`/`permissions` do not
+        narrow it here (the action asks for neither)."""
+        item = call.a.installation(_int(call.params["installation_id"], -1))
+        if item is None:
+            raise HttpError(404, "Not Found")
+        return Reply(201, P.installation_token(self.store.mint(call.a, item)))
 
 
 def _branch_of(ref: str) -> str:

@@ -1,6 +1,6 @@
 """A GitHub Enterprise Server stand-in on 127.0.0.1: REST under /api/v3 and git over HTTP.
 
-Tests seed it directly (`create_repo`, `commit`, `add_token`, ...), point the
+Tests seed it directly (`create_repo`, `commit`, `add_token`, `add_app`, ...), point the
 code under test at `api_url` / `server_url`, and then read back what happened:
 git state, pulls, comments, labels, and a log of every request. Every body it
 sends is checked against GitHub's published schemas (see `spec.py`); anything
@@ -27,13 +27,14 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import payloads as P
+from .appauth import app_for
 from .faults import SECONDARY_LIMIT, Fault, Faults, WriteBudget
 from .gitbackend import run_backend
 from .gitstore import Person
 from .payloads import Urls
 from .rest import Call, HttpError, Reply, RestApi
 from .spec import Operation, Spec
-from .state import SEED_AUTHOR, IssueComment, Pull, Repo, Store, Token
+from .state import SEED_AUTHOR, App, Installation, IssueComment, Pull, Repo, Store, Token
 
 API_PREFIX = "/api/v3"
 GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<name>[^/]+?)\.git(?P<rest>/.*)$")
@@ -222,6 +223,34 @@ class LocalGitHub:
         self.store.tokens[token] = Token(token, login, grants)
         return self.store.tokens[token]
 
+    def add_app(
+        self,
+        app_id: int,
+        public_key_pem: str | bytes,
+        installations: Mapping[str, int] | None = None,
+        slug: str = "schema-sync",
+        kind: str = "Organization",
+        token_lifetime: float = 3600,
+    ) -> App:
+        """Register a GitHub App by its public key, installed on each owner (owner -> id).
+
+        Its JWTs buy installation tokens at `POST /app/installations/{id}/access_tokens`:
+        write access to that owner's repositories, for an hour (`token_lifetime` seconds).
+        """
+        pem = public_key_pem.decode() if isinstance(public_key_pem, bytes) else public_key_pem
+        app = App(app_id, slug, pem, token_lifetime=token_lifetime)
+        for owner, installation_id in (installations or {}).items():
+            app.installations[owner.lower()] = Installation(installation_id, owner, kind)
+        with self.store.lock:
+            self.store.apps[app_id] = app
+        return app
+
+    def installation_tokens(self, owner: str | None = None) -> list[Token]:
+        """The installation tokens minted so far (for `owner` only, when given)."""
+        with self.store.lock:
+            minted = [t for t in self.store.tokens.values() if t.owner is not None]
+        return [t for t in minted if owner is None or str(t.owner).lower() == owner.lower()]
+
     def git_url(self, repo: str, token: str | None = None) -> str:
         auth = f"x-access-token:{quote(token, safe='')}@" if token else ""
         return f"http://{auth}127.0.0.1:{self.port}/{self.store.get(repo).full_name}.git"
@@ -403,7 +432,11 @@ class LocalGitHub:
         urls: Urls,
         matched: tuple[Operation, dict[str, str]] | None,
     ) -> Reply:
-        token = self._token(headers)
+        app, token = None, None
+        if matched is not None and matched[0].id.startswith("apps/"):
+            app = app_for(self.store, headers.get("Authorization", ""))
+        else:
+            token = self._token(headers)
         if matched is None:
             self.violate(f"{entry.method} {entry.path}: not an operation of the REST description")
             raise HttpError(404, "Not Found")
@@ -413,8 +446,9 @@ class LocalGitHub:
             for problem in self.spec.request_errors(op, entry.body):
                 self.violate(f"{entry.method} {entry.path}: {problem}")
         params = {k: unquote(v) for k, v in raw_params.items()}
-        call = Call(entry.method, entry.path, entry.query, entry.body, params, urls, token.login)
-        if "owner" in params and "repo" in params:
+        login = app.login if app else token.login if token else ""
+        call = Call(entry.method, entry.path, entry.query, entry.body, params, urls, login, app=app)
+        if token and "owner" in params and "repo" in params:
             call.repo = self._authorize(token, f"{params['owner']}/{params['repo']}", entry.write)
         if entry.write:
             wait = self.faults.admit_write()
@@ -437,8 +471,8 @@ class LocalGitHub:
         if value is None:
             raise HttpError(401, "Requires authentication")
         token = self.store.tokens.get(value)
-        if token is None:
-            raise HttpError(401, "Bad credentials")
+        if token is None or token.expired(time.time()):
+            raise HttpError(401, "Bad credentials")  # a JWT is no token either
         return token
 
     def _authorize(self, token: Token, full_name: str, write: bool) -> Repo:
@@ -490,6 +524,8 @@ class LocalGitHub:
         push = "git-receive-pack" in found["rest"] or "service=git-receive-pack" in query
         value = _token_in(headers.get("Authorization", ""))
         token = self.store.tokens.get(value) if value else None
+        if token is not None and token.expired(time.time()):
+            token = None
         if token is None and (value or push or repo.private):
             out = _text(401, "Authentication required.")
             out.headers.append(("WWW-Authenticate", 'Basic realm="GitHub"'))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import secrets
+import string
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ from .gitstore import GitRepo, Person
 
 SEED_AUTHOR = Person("Local GitHub", "seed@localgithub.invalid")
 API_COMMITTER = Person("GitHub", "noreply@github.com")
+TOKEN_LIFETIME = 3600  # installation tokens expire after an hour
 
 
 def now_iso() -> str:
@@ -91,11 +95,47 @@ class Token:
     value: str
     login: str
     repos: dict[str, str] | None  # lower-cased owner/name -> "read" | "write"; None: all, write
+    owner: str | None = None  # an installation token: write to every repository of this owner
+    expires_at: float | None = None  # epoch seconds; None: never
 
     def permission(self, repo: Repo) -> str | None:
+        if self.owner is not None:
+            return "write" if repo.owner.lower() == self.owner.lower() else None
         if self.repos is None:
             return "write"
         return self.repos.get(repo.full_name.lower())
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+
+@dataclass
+class Installation:
+    """A GitHub App installed on one owner (user or organisation), on all its repositories."""
+
+    id: int
+    owner: str
+    kind: str  # "Organization" or "User"
+    created_at: str = field(default_factory=now_iso)
+
+
+@dataclass
+class App:
+    """A GitHub App: the public half of its key verifies the JWTs it signs."""
+
+    id: int
+    slug: str
+    public_key_pem: str
+    installations: dict[str, Installation] = field(default_factory=dict)  # lower-cased owner
+    token_lifetime: float = TOKEN_LIFETIME  # GitHub's hour; shorter to exercise a refresh
+
+    @property
+    def login(self) -> str:
+        return f"{self.slug}[bot]"
+
+    def installation(self, installation_id: int) -> Installation | None:
+        found = [i for i in self.installations.values() if i.id == installation_id]
+        return found[0] if found else None
 
 
 class Store:
@@ -106,6 +146,7 @@ class Store:
         self.lock = threading.RLock()
         self.repos: dict[str, Repo] = {}
         self.tokens: dict[str, Token] = {}
+        self.apps: dict[int, App] = {}
         self._ids = itertools.count(1000)
 
     def next_id(self) -> int:
@@ -128,6 +169,20 @@ class Store:
         repo = Repo(owner, name, self.next_id(), git, default_branch, private, archived, can_pr)
         self.repos[full_name.lower()] = repo
         return repo
+
+    def mint(self, app: App, installation: Installation) -> Token:
+        """A fresh installation token: write access to the owner's repositories, an hour long."""
+        alphabet = string.ascii_letters + string.digits
+        value = "ghs_" + "".join(secrets.choice(alphabet) for _ in range(36))
+        token = Token(
+            value,
+            app.login,
+            None,
+            owner=installation.owner,
+            expires_at=time.time() + app.token_lifetime,
+        )
+        self.tokens[value] = token
+        return token
 
     def ensure_label(self, repo: Repo, name: str, color: str = "ededed") -> Label:
         label = repo.label(name)
