@@ -15,11 +15,17 @@ from sync_action.runner import Runner
 
 
 def make_host(cfg: Config) -> Hosting:
-    """Local checkouts when `--peer-dir` is given, else the GitHub API (imported lazily)."""
+    """Local checkouts when `--peer-dir` is given, else the GitHub API (imported lazily):
+    as the GitHub App when `app-id` is set (it takes precedence over `token`), else with
+    the token."""
     if cfg.peer_dirs:
         from sync_action.local import LocalHosting
 
         host: Hosting = LocalHosting.from_dirs(cfg.peer_dirs, cfg.peer_repos)
+    elif cfg.app_id and cfg.app_private_key:
+        from sync_action.github import GitHubHosting
+
+        host = GitHubHosting.for_app(cfg.api_url, cfg.app_id, cfg.app_private_key)
     else:
         from sync_action.github import GitHubHosting
 

@@ -11,6 +11,10 @@ Request economy and safe retries are the point of this module:
   dropped connection) the create looks for what the first attempt may have
   made before it tries again, so a pull request or comment is never doubled.
 
+With a GitHub App (`GitHubHosting.for_app`) every owner's repositories are
+reached through that owner's installation, with an installation token minted
+once per owner and shared by the threads; the app's JWT never leaves the minting.
+
 Errors come out as `errors.RemoteError` subclasses whose messages say how to fix
 the cause and never contain the token.
 """
@@ -23,26 +27,44 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypedDict, TypeVar, Unpack
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, GithubIntegration
 from github.ContentFile import ContentFile
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from sync_action.errors import Conflict, Forbidden, NotFound, RemoteError
+from sync_action.errors import Conflict, Forbidden, NotFound, RemoteError, UsageError
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 
 T = TypeVar("T")
 
+
+class Settings(TypedDict, total=False):
+    """Transport settings shared by the token and the GitHub App constructions."""
+
+    timeout: float
+    retries: int
+    backoff: float
+    max_retry_time: float
+    create_attempts: int
+
+
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "schema-sync-action"
 VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
+APP_PERMISSIONS = (
+    "The app needs the repository permissions Contents, Pull requests and Issues: read "
+    "and write (Metadata: read comes with them); after changing them, accept the new "
+    "permissions in each installation"
+)
+TOKEN_REFRESH = timedelta(minutes=5)  # mint anew when an installation token has less left
 ACTIONS_PR_DOCS = (
     "https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/"
     "enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository"
@@ -172,7 +194,8 @@ class GitHubHosting:
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
-    connection pool; the only shared state is a cache of default branch names.
+    connection pool (one per installation token with a GitHub App); the shared
+    state is a cache of default branch names and the app's minted tokens.
     """
 
     def __init__(
@@ -203,39 +226,64 @@ class GitHubHosting:
         self._local = threading.local()
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
+        self._app: _AppTokens | None = None
+
+    @classmethod
+    def for_app(
+        cls, api_url: str, app_id: str | int, private_key: str, **settings: Unpack[Settings]
+    ) -> GitHubHosting:
+        """Authenticate as a GitHub App instead of with one token.
+
+        GitHub scopes an installation token to one owner, so each owner's repositories
+        get their own, minted on first use. The key is checked here: a malformed one is
+        bad input (UsageError) before any request, a key GitHub refuses a RemoteError.
+        """
+        host = cls(api_url, "", **settings)
+        minting = host._pygithub()
+        # Unlike other POSTs, a token request is safe to repeat: a second token is harmless.
+        minting["retry"] = host._retry.new(allowed_methods=IDEMPOTENT | {"POST"})
+        host._app = _AppTokens(str(app_id), _pem(private_key), minting)
+        return host
 
     # --- plumbing ---------------------------------------------------------------------
 
-    def _client(self) -> Github:
-        client = getattr(self._local, "client", None)
+    def _pygithub(self) -> dict[str, Any]:
+        """What every PyGithub client here shares: no throttling sleeps, our retry policy."""
+        return {
+            "base_url": self.api_url,
+            "timeout": self._timeout,
+            "user_agent": USER_AGENT,
+            "per_page": 100,
+            "retry": self._retry,
+            "seconds_between_requests": None,
+            "seconds_between_writes": None,
+            "lazy": True,
+        }
+
+    def _client(self, repo: str) -> Github:
+        """This thread's client for `repo` (with an app: for its owner's installation)."""
+        token = self._app.token(repo) if self._app else self._token
+        clients: dict[str, Github] = self._local.__dict__.setdefault("clients", {})
+        client = clients.get(token)  # a refreshed token gets a client of its own
         if client is None:
-            client = Github(
-                auth=Auth.Token(self._token),
-                base_url=self.api_url,
-                timeout=self._timeout,
-                user_agent=USER_AGENT,
-                per_page=100,
-                retry=self._retry,
-                seconds_between_requests=None,
-                seconds_between_writes=None,
-                lazy=True,
-            )
-            self._local.client = client
+            client = clients[token] = Github(auth=Auth.Token(token), **self._pygithub())
         return client
 
     def _repo(self, repo: str) -> Repository:
-        return self._client().get_repo(repo)  # lazy: no request
+        return self._client(repo).get_repo(repo)  # lazy: no request
 
     def _raw(
         self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
-        _, data = self._client().requester.requestJsonAndCheck(
+        owner, name = url.split("/")[2:4]  # every URL here is /repos/{owner}/{repo}/...
+        _, data = self._client(f"{owner}/{name}").requester.requestJsonAndCheck(
             verb, url, parameters=params, input=body
         )
         return data
 
     def _fail(self, failure: _Failure, action: str, repo: str) -> NoReturn:
-        raise _translate(failure, action, repo, self._token) from None
+        secret = self._app.current(repo) if self._app else self._token
+        raise _translate(failure, action, repo, secret, app=self._app is not None) from None
 
     def _call(self, action: str, repo: str, work: Callable[[], T]) -> T:
         try:
@@ -492,7 +540,9 @@ def _pull(pull: GhPull) -> PullRequest:
     )
 
 
-def _translate(failure: _Failure, action: str, repo: str, token: str) -> RemoteError:
+def _translate(
+    failure: _Failure, action: str, repo: str, token: str, *, app: bool = False
+) -> RemoteError:
     """A user-facing error for a failed request, saying how to fix it where we know."""
     status, said = failure.status, failure.message
     lowered = said.lower()
@@ -527,6 +577,9 @@ def _translate(failure: _Failure, action: str, repo: str, token: str) -> RemoteE
             left = f"{wait:.0f} s" if wait < 90 else f"{wait / 60:.0f} min"
             when = f"it resets at {at} (in {left}); re-run the job after that"
         text = f"{where}: GitHub's rate limit is used up ({said}); {when}"
+    elif status == 403 and app:
+        kind = Forbidden
+        text = f"{where}: the GitHub App lacks the permission for this ({said}). " + APP_PERMISSIONS
     elif status == 403:
         kind = Forbidden
         text = (
@@ -551,3 +604,117 @@ def _translate(failure: _Failure, action: str, repo: str, token: str) -> RemoteE
     else:
         text = f"{where}: GitHub answered {status} {said}"
     return kind(text.replace(token, "***") if token else text, status=status)
+
+
+def _pem(private_key: str) -> str:
+    """The app's key as PEM text, checked to be an unencrypted RSA private key.
+
+    A key pasted with its line breaks escaped (`\\n`) is accepted, as many secret
+    stores keep it that way. Messages never quote the key.
+    """
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    text = private_key.strip().replace("\r\n", "\n")
+    if "\n" not in text and "\\n" in text:
+        text = text.replace("\\n", "\n")
+    hint = (
+        "paste the whole .pem file GitHub generated for the app (Settings → Developer "
+        "settings → GitHub Apps → Private keys), from -----BEGIN to -----END"
+    )
+    try:
+        key = load_pem_private_key(text.encode(), password=None)
+    except TypeError:
+        raise UsageError(f"Input 'app-private-key' is encrypted; {hint}, unchanged") from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise UsageError(f"Input 'app-private-key' is not a PEM private key; {hint}") from None
+    if not isinstance(key, RSAPrivateKey):
+        raise UsageError(f"Input 'app-private-key' is not an RSA key; {hint}")
+    return text + "\n"
+
+
+class _AppTokens:
+    """One GitHub App's installation tokens: one per owner, minted once, shared by threads.
+
+    A lock per owner makes peers of one owner, synced in parallel, wait for a single
+    mint instead of each minting their own; owners do not wait for each other.
+    """
+
+    def __init__(self, app_id: str, private_key: str, pygithub: dict[str, Any]):
+        self.app_id = app_id
+        self._auth = Auth.AppAuth(app_id, private_key)
+        self._pygithub = pygithub
+        self._lock = threading.Lock()
+        self._owner_locks: dict[str, threading.Lock] = {}
+        self._installations: dict[str, int] = {}
+        self._tokens: dict[str, tuple[str, datetime]] = {}
+
+    def token(self, repo: str) -> str:
+        """The installation token for `repo`'s owner, minted when missing or nearly expired."""
+        owner = repo.split("/")[0].lower()
+        with self._lock:
+            lock = self._owner_locks.setdefault(owner, threading.Lock())
+        with lock:
+            held = self._tokens.get(owner)
+            if held is None or held[1] - datetime.now(UTC) < TOKEN_REFRESH:
+                held = self._tokens[owner] = self._mint(repo)
+            return held[0]
+
+    def current(self, repo: str) -> str:
+        """The token already held for `repo`'s owner, or ""; never mints."""
+        return self._tokens.get(repo.split("/")[0].lower(), ("", None))[0]
+
+    def _mint(self, repo: str) -> tuple[str, datetime]:
+        """Two requests the first time for an owner (find the installation, mint), then one."""
+        owner, name = repo.split("/", 1)
+        with GithubIntegration(auth=self._auth, **self._pygithub) as integration:
+            installation = self._installations.get(owner.lower())
+            if installation is None:
+                action = "looking up the GitHub App's installation"
+                try:
+                    with _requests():
+                        installation = integration.get_repo_installation(owner, name).id
+                except _Failure as failure:
+                    raise self._refused(failure, action, owner, repo) from None
+                self._installations[owner.lower()] = installation
+            try:
+                with _requests():
+                    grant = integration.get_access_token(installation)
+            except _Failure as failure:
+                action = f"minting the GitHub App's installation token for {owner}"
+                raise self._refused(failure, action, owner, repo) from None
+        expires = grant.expires_at
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return grant.token, expires
+
+    def _refused(self, failure: _Failure, action: str, owner: str, repo: str) -> RemoteError:
+        """Say which part of the app's setup to fix; a key GitHub refuses is a remote error."""
+        status, said = failure.status, failure.message
+        limited = rate_limit_wait(failure.headers) is not None or "rate limit" in said.lower()
+        app, where = f"GitHub App {self.app_id}", f"{action} for {repo}"
+        if status == 401:
+            text = (
+                f"{where}: GitHub refused the {app}'s JWT (401 {said}). Check that "
+                "app-id is that app's id and app-private-key one of its current private "
+                "keys (a deleted key, or the key of another app, is refused)"
+            )
+            if "claim" in said:
+                text += "; the runner's clock may also be off"
+            return Forbidden(text, status=status)
+        if status == 404:
+            return NotFound(
+                f"{where}: the {app} is not installed on {owner}, or its installation "
+                f"cannot see {repo} (404 {said}). Install the app on {owner} (the app's "
+                f"page → Install App) for all repositories or at least {repo}, and check "
+                f"that {repo} exists. {APP_PERMISSIONS}",
+                status=status,
+            )
+        if status == 403 and not limited:
+            return Forbidden(
+                f"{where}: GitHub refused an installation token for {owner} (403 {said}); "
+                f"the installation may be suspended. {APP_PERMISSIONS}",
+                status=status,
+            )
+        return _translate(failure, action, repo, "", app=True)
