@@ -25,6 +25,7 @@ import base64
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -54,9 +55,12 @@ class Settings(TypedDict, total=False):
     backoff: float
     max_retry_time: float
     create_attempts: int
+    write_limits: Sequence[tuple[int, float]] | None
 
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+# GitHub's secondary limits on content-creating requests: (writes, seconds) windows.
+WRITE_LIMITS: tuple[tuple[int, float], ...] = ((80, 60.0), (500, 3600.0))
 USER_AGENT = "schema-sync-action"
 VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
 APP_PERMISSIONS = (
@@ -146,6 +150,65 @@ class GitHubRetry(Retry):
             time.sleep(self.wait)
 
 
+class WritePacer:
+    """GitHub's limits on content-creating requests, kept on our side for one run.
+
+    GitHub allows 80 such requests a minute and 500 an hour, and answers more with a
+    403 and a wait of a minute or longer. One pacer is shared by every thread of a run:
+    a write goes at once while every window of `limits` ((writes, seconds) pairs) has
+    room, and otherwise waits just until the oldest write of the full window ages out.
+    A write counts from when it finished (while in flight, as now), so the server, which
+    counts it somewhere in between, never sees more than the budget. No limits: no pacing.
+    """
+
+    def __init__(
+        self,
+        limits: Sequence[tuple[int, float]] = WRITE_LIMITS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.limits = tuple((int(n), float(s)) for n, s in limits if n > 0 and s > 0)
+        self.waited = 0.0  # seconds writes were held back, all threads together
+        self._clock = clock
+        self._done: deque[float] = deque()  # when earlier writes finished, oldest first
+        self._flying = 0
+        self._ready = threading.Condition()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """Hold one write until it fits every window, and count it."""
+        if not self.limits:
+            yield
+            return
+        with self._ready:
+            started = self._clock()
+            while (delay := self.delay()) > 0:
+                self._ready.wait(None if delay == float("inf") else delay)
+            self.waited += self._clock() - started
+            self._flying += 1
+        try:
+            yield
+        finally:
+            with self._ready:
+                self._flying -= 1
+                self._done.append(self._clock())
+                self._ready.notify_all()
+
+    def delay(self) -> float:
+        """Seconds until one more write fits every window (0: now; inf: when one lands)."""
+        now = self._clock()
+        horizon = max(span for _, span in self.limits)
+        while self._done and now - self._done[0] >= horizon:
+            self._done.popleft()
+        delay = 0.0
+        for limit, span in self.limits:
+            recent = [t for t in self._done if now - t < span]
+            room = limit - self._flying  # finished writes this window holds besides ours
+            if len(recent) < room:
+                continue
+            delay = max(delay, recent[-room] + span - now if room > 0 else float("inf"))
+        return delay
+
+
 class _Failure(Exception):
     """A failed request, reduced to what messages need; never carries the token."""
 
@@ -208,6 +271,7 @@ class GitHubHosting:
         backoff: float = 0.5,
         max_retry_time: float = 120.0,
         create_attempts: int = 3,
+        write_limits: Sequence[tuple[int, float]] | None = None,
     ):
         self.api_url = api_url.rstrip("/")
         self._token = token
@@ -227,6 +291,7 @@ class GitHubHosting:
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
         self._app: _AppTokens | None = None
+        self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
 
     @classmethod
     def for_app(
@@ -276,10 +341,16 @@ class GitHubHosting:
         self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         owner, name = url.split("/")[2:4]  # every URL here is /repos/{owner}/{repo}/...
-        _, data = self._client(f"{owner}/{name}").requester.requestJsonAndCheck(
-            verb, url, parameters=params, input=body
-        )
-        return data
+        requester = self._client(f"{owner}/{name}").requester
+        if verb in ("GET", "HEAD"):
+            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
+        with self.pacer.write():
+            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """A write through PyGithub's objects, paced like every other write."""
+        with self.pacer.write():
+            return work()
 
     def _fail(self, failure: _Failure, action: str, repo: str) -> NoReturn:
         secret = self._app.current(repo) if self._app else self._token
@@ -412,7 +483,7 @@ class GitHubHosting:
         self._create(
             f"creating branch {branch}",
             repo,
-            lambda: bool(self._repo(repo).create_git_ref(ref, sha)),
+            lambda: self._write(lambda: bool(self._repo(repo).create_git_ref(ref, sha))),
             recover,
         )
 
@@ -465,7 +536,7 @@ class GitHubHosting:
                 done = gh.update_file(path, message, content, replaces, branch=branch)
             return str(done["commit"].sha)
 
-        return self._call(f"committing {path} to {branch}", repo, put)
+        return self._call(f"committing {path} to {branch}", repo, lambda: self._write(put))
 
     def open_pull(self, repo: str, branch: str, base: str, title: str, body: str) -> PullRequest:
         def create() -> PullRequest:
@@ -477,7 +548,8 @@ class GitHubHosting:
             found = self.find_pull(repo, branch)
             return found if found is not None and found.base_ref == base else None
 
-        return self._create(f"opening a pull request from {branch}", repo, create, recover)
+        action = f"opening a pull request from {branch}"
+        return self._create(action, repo, lambda: self._write(create), recover)
 
     def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
         self._call(
@@ -520,7 +592,9 @@ class GitHubHosting:
                     found = Comment(item.id, item.body, item.html_url)
             return found
 
-        return self._create(f"commenting on #{number}", repo, create, recover)
+        return self._create(
+            f"commenting on #{number}", repo, lambda: self._write(create), recover
+        )
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         url = f"/repos/{repo}/issues/comments/{comment_id}"
