@@ -25,11 +25,13 @@ def make_host(cfg: Config) -> Hosting:
     elif cfg.app_id and cfg.app_private_key:
         from sync_action.github import GitHubHosting
 
-        host = GitHubHosting.for_app(cfg.api_url, cfg.app_id, cfg.app_private_key)
+        host = GitHubHosting.for_app(
+            cfg.api_url, cfg.app_id, cfg.app_private_key, write_limits=cfg.write_limits
+        )
     else:
         from sync_action.github import GitHubHosting
 
-        host = GitHubHosting(cfg.api_url, cfg.token)
+        host = GitHubHosting(cfg.api_url, cfg.token, write_limits=cfg.write_limits)
     return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
 
 

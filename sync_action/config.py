@@ -56,6 +56,9 @@ PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
+WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
+_WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
+_PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Config:
     summary_file: Path | None
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
+    write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
 
     @property
     def schema_file(self) -> Path:
@@ -213,7 +217,32 @@ def load(
         summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
         peer_dirs=dirs,
         on_runner=on_runner,
+        write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
     )
+
+
+def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
+    """`SCHEMA_SYNC_WRITE_LIMIT`: how fast writes may go, as (writes, seconds) windows.
+
+    Empty means GitHub's documented limits (80 a minute, 500 an hour); `off` means no
+    pacing (a GitHub Enterprise Server without secondary limits); otherwise a list of
+    `N/min`, `N/h`, `N/s` or `N/<seconds>s`, such as `200/min,2000/h` or `20/2s`.
+    """
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text == "off":
+        return ()
+    limits: list[tuple[int, float]] = []
+    for item in split_list(text):
+        found = _WRITE_LIMIT.match(item)
+        if not found or int(found[1]) < 1 or float(found[2] or 1) <= 0:
+            raise UsageError(
+                f"{WRITE_LIMIT_ENV} must be 'off' or writes per period such as "
+                f"'80/min,500/h' or '20/2s', got '{value.strip()}'"
+            )
+        limits.append((int(found[1]), float(found[2] or 1) * _PERIODS[found[3]]))
+    return tuple(limits)
 
 
 def default_sync_branch(peer_path: str) -> str:
