@@ -4,6 +4,13 @@ Reads come first and decide everything; writes follow only when the consumer
 really differs. A sync branch that already holds this content costs no write,
 commits others pushed onto the branch are kept (ours goes on top), and a write
 that lost a race is re-read and redone rather than forced.
+
+Newer wins: a run never writes over a sync branch that holds a newer spec
+version than its own (unless `force-sync`), nor edits or closes that branch's
+pull request. Every file write names the blob it replaces, so the check and the
+write cannot be split by another run: a stale blob is a 409, re-read and judged
+again. Two runs racing from different source commits therefore leave the newer
+version on the branch, whichever finishes last.
 """
 
 from __future__ import annotations
@@ -15,15 +22,39 @@ from sync_action import report
 from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
 from sync_action.config import Config
 from sync_action.drift import context, fan_out
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError
-from sync_action.hosting import Hosting, PullRequest
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError, SpecError
+from sync_action.hosting import Hosting, PullRequest, RemoteFile
 from sync_action.runner import Runner
-from sync_action.spec import Spec
+from sync_action.spec import Spec, load_bytes, normalize_version
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 DRY_RUN, REFUSED, FAILED = "dry-run", "refused", "failed"
 ATTEMPTS = 3
 _COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
+_DOTTED = re.compile(r"\d+(?:\.\d+)*")
+
+
+class _Superseded(Exception):
+    """The sync branch holds a newer spec version than this run's: leave it as it is."""
+
+    def __init__(self, version: str):
+        super().__init__(version)
+        self.version = version
+
+
+def version_order(version: str | None) -> tuple[int, ...] | None:
+    """A sort key for a spec version: its dotted numbers after `normalize_version`.
+
+    `v1.10.0` > `1.9.2` and `1.1` == `v1.1.0`. Anything else (pre-release tags,
+    dates with dashes, words) gives None: such a version is never called newer.
+    """
+    text = normalize_version(version)
+    if text is None or not _DOTTED.fullmatch(text):
+        return None
+    parts = [int(part) for part in text.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -70,6 +101,12 @@ def sync_peer(job: Job, peer: str) -> PeerResult:
     result = PeerResult(repository=peer, ref=cfg.base_branch or "", path=cfg.peer_path)
     try:
         _sync(job, result)
+    except _Superseded as newer:
+        result.status = UNCHANGED
+        result.message = (
+            f"{peer}: the sync branch {cfg.sync_branch} holds spec version {newer.version}, "
+            f"newer than this {job.local.version}; it was left as it is (force-sync overrides)"
+        )
     except RemoteError as exc:
         result.status, result.message, result.exit_code = FAILED, exc.message, exc.exit_code
     return result
@@ -108,6 +145,8 @@ def _base_has_content(job: Job, result: PeerResult, pull: PullRequest | None) ->
     """The consumer already has this file: close a sync PR left open from earlier."""
     result.status = UNCHANGED
     if pull is not None and not job.cfg.dry_run:
+        if not job.cfg.force_sync:  # a newer sync's pull request stays open
+            _refuse_if_newer(job, _branch_file(job, result))
         job.host.close_pull(
             result.repository,
             pull.number,
@@ -120,11 +159,12 @@ def _base_has_content(job: Job, result: PeerResult, pull: PullRequest | None) ->
 def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     """The sync PR exists: put our commit on top of its branch, unless it holds this already."""
     cfg, host = job.cfg, job.host
-    branch_file = host.read_file(result.repository, cfg.peer_path, cfg.sync_branch)
+    branch_file = _branch_file(job, result)
     if branch_file.blob_sha == job.local.blob_sha:
         _ensure_labels(job, result, pull)
         result.status = UNCHANGED
         return
+    _refuse_if_newer(job, branch_file)
     commit = _commit(job, result, branch_file.blob_sha)
     note = _foreign_note(pull, cfg.sync_branch)
     host.edit_pull(result.repository, pull.number, job.title, _body(job, result, commit, note))
@@ -157,15 +197,17 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
     try:
         pull = host.open_pull(peer, cfg.sync_branch, base, job.title, body)
         result.status = CREATED
-    except Conflict:
+    except Conflict:  # another run opened it meanwhile: it may also have moved the branch
         pull = host.find_pull(peer, cfg.sync_branch)
         if pull is None:
             raise
+        result.pr_url, result.pr_number = pull.url, pull.number
+        _refuse_if_newer(job, _branch_file(job, result))
         host.edit_pull(peer, pull.number, job.title, body)
         result.status = UPDATED
     except RemoteError:
-        if created:  # leave nothing half-written: the branch was this run's alone
-            host.delete_branch(peer, cfg.sync_branch)
+        if created:
+            _remove_own_branch(job, result, commit or base_sha)
         raise
     result.pr_url, result.pr_number = pull.url, pull.number
     _ensure_labels(job, result, pull)
@@ -176,7 +218,39 @@ def _reuse_branch(job: Job, result: PeerResult, base_sha: str, base_blob: str | 
     if job.cfg.force_sync:
         job.host.reset_branch(result.repository, job.cfg.sync_branch, base_sha)
         return base_blob
-    return job.host.read_file(result.repository, job.cfg.peer_path, job.cfg.sync_branch).blob_sha
+    current = _branch_file(job, result)
+    _refuse_if_newer(job, current)
+    return current.blob_sha
+
+
+def _remove_own_branch(job: Job, result: PeerResult, head: str) -> None:
+    """Leave nothing half-written: delete the branch this run created, but only while
+    it still ends in this run's commit; a branch another run moved on is theirs."""
+    try:
+        if job.host.branch_head(result.repository, job.cfg.sync_branch) == head:
+            job.host.delete_branch(result.repository, job.cfg.sync_branch)
+    except RemoteError:
+        pass  # the error that brought us here is the one to report
+
+
+def _branch_file(job: Job, result: PeerResult) -> RemoteFile:
+    return job.host.read_file(result.repository, job.cfg.peer_path, job.cfg.sync_branch)
+
+
+def _refuse_if_newer(job: Job, found: RemoteFile) -> None:
+    """Raise `_Superseded` when `found` holds a newer spec version than this run's."""
+    if job.cfg.force_sync or found.content is None or found.blob_sha == job.local.blob_sha:
+        return
+    mine = version_order(job.local.version)
+    if mine is None:
+        return
+    try:
+        theirs = load_bytes(found.content, f"{found.repository}:{found.path}")
+    except SpecError:
+        return
+    order = version_order(theirs.version)
+    if order is not None and order > mine and theirs.version is not None:
+        raise _Superseded(theirs.version)
 
 
 def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
@@ -193,9 +267,10 @@ def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
                 replaces,
             )
         except Conflict:
-            current = host.read_file(result.repository, cfg.peer_path, cfg.sync_branch)
+            current = _branch_file(job, result)
             if current.blob_sha == job.local.blob_sha:
                 return host.branch_head(result.repository, cfg.sync_branch) or ""
+            _refuse_if_newer(job, current)
             replaces = current.blob_sha
     return host.commit_file(
         result.repository, cfg.sync_branch, cfg.peer_path, job.local.raw, job.message, replaces
@@ -231,6 +306,8 @@ def _log(runner: Runner, result: PeerResult) -> None:
             runner.log(f"pull request: {result.pr_url}")
     if result.status == FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Sync failed")
+    elif result.status == UNCHANGED and result.message:
+        runner.warning(result.message, title="Newer version on the sync branch")
     elif result.status == REFUSED:
         runner.error(result.message, title="Spec version not bumped")
     elif result.status == DRY_RUN:
