@@ -506,7 +506,8 @@ class GitHubHosting:
             self._fail(failure, "looking up an earlier version", repo)
 
         def walk() -> str:
-            commits = self._repo(repo).get_commits(path=path, **({"sha": ref} if ref else {}))
+            gh = self._repo(repo)
+            commits = gh.get_commits(sha=ref, path=path) if ref else gh.get_commits(path=path)
             for number, commit in enumerate(commits):
                 if number >= VERSION_SEARCH:
                     break
