@@ -130,10 +130,7 @@ def _diff_tables(
     before: dict[str, Any], after: dict[str, Any], renames: set[tuple[str, str]]
 ) -> Iterable[Change]:
     pairs, removed, added = _match(before, after)
-    for key in removed:
-        yield Change("removed", f"tables.{key}", True, before[key], None)
-    for key in added:
-        yield Change("added", f"tables.{key}", False, None, after[key])
+    yield from _gone_and_new(before, after, removed, added, ("tables", "tables"))
     for old_key, new_key in pairs:
         old, new = before[old_key], after[new_key]
         base, old_base = f"tables.{new_key}", f"tables.{old_key}"
@@ -143,6 +140,21 @@ def _diff_tables(
         yield from _diff_fields(
             old_fields, new_fields, (f"{old_base}.fields", f"{base}.fields"), new_key, renames
         )
+
+
+def _gone_and_new(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    removed: list[str],
+    added: list[str],
+    bases: tuple[str, str],
+) -> Iterable[Change]:
+    """Unmatched entries: removals (breaking) at the peer's path, additions at ours."""
+    old_base, base = bases
+    for key in removed:
+        yield Change("removed", f"{old_base}.{key}", True, before[key], None)
+    for key in added:
+        yield Change("added", f"{base}.{key}", False, None, after[key])
 
 
 def _diff_fields(
@@ -155,10 +167,7 @@ def _diff_fields(
     """Fields of a matched table; `bases` are its fields' paths in the peer's copy and here."""
     old_base, base = bases
     pairs, removed, added = _match(before, after)
-    for key in removed:
-        yield Change("removed", f"{old_base}.{key}", True, before[key], None)
-    for key in added:
-        yield Change("added", f"{base}.{key}", False, None, after[key])
+    yield from _gone_and_new(before, after, removed, added, bases)
     for old_key, new_key in pairs:
         yield from _diff_entry(
             old_key,
