@@ -444,6 +444,10 @@ def _parse_text(text: str, path: str) -> tuple[dict[str, Any], str | None]:
         line = mark.line + 1 if mark else None
         reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         where = f"{path}:{line}" if line else path
+        if "maximum nesting depth" in reason:  # libyaml >= 0.2.6 has its own, higher limit
+            raise SpecError(
+                f"{where}: nested deeper than {MAX_DEPTH} levels", file=path, line=line
+            ) from None
         raise SpecError(f"{where}: not valid YAML: {reason}", file=path, line=line) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
