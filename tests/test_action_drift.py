@@ -204,3 +204,24 @@ def test_a_read_only_token_warns_and_puts_the_report_in_the_summary(
     assert any("comment" in line.lower() for line in run.commands("warning"))
     assert "tables.meals.fields.calories.type" in run.summary
     assert github.comments(SOURCE, 1) == []
+
+
+def test_drift_against_a_tag(workspace, github, current_spec):
+    repo = github.repo(CONSUMER).git
+    repo.git("tag", "v1.0.0", github.branch_sha(CONSUMER, "main"))
+    github.commit(CONSUMER, "main", {SPEC_PATH: changed_spec(current_spec)}, "edit")
+    run = drift(workspace, github, **{"peer-ref": "v1.0.0"})
+    assert run.returncode == 0
+    assert run.report["peer"]["ref"] == "v1.0.0"
+
+
+def test_ignored_paths_are_left_out_of_drift_and_listed(workspace, github, current_spec):
+    (workspace / SPEC_PATH).write_bytes(
+        current_spec.replace(b"Used in all personalization", b"Used everywhere"))
+    run = drift(workspace, github, ignore="tables.*.fields.*.description")
+    assert run.returncode == 0
+    assert run.outputs["drift"] == "false"
+    peer = run.report["peers"][0]
+    assert peer["changes"] == []
+    assert [c["path"] for c in peer["ignored"]] == ["tables.users.fields.full_name.description"]
+    assert run.report["ignore"] == ["tables.*.fields.*.description"]
