@@ -29,12 +29,10 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 SCANNED: list[str] = []  # every scenario whose traces were searched for the token
 
 
-def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
-    """The token appears nowhere but in the one `::add-mask::` line: not in the log,
-    outputs, summary, any file left in the workspace, or anything written to GitHub."""
-    if not token:
-        return
-    log = run.stdout.replace(f"::add-mask::{token}", "")
+def traces(run: ActionRun, github: Any) -> dict[str, str]:
+    """Everywhere a run leaves text: the log (but for the runner's `::add-mask::` lines),
+    outputs, summary, every file in the workspace, and what was written to GitHub."""
+    log = "\n".join(ln for ln in run.stdout.splitlines() if not ln.startswith("::add-mask::"))
     places = {"stdout": log, "stderr": run.stderr, "summary": run.summary,
               "outputs": json.dumps(run.outputs)}
     for file in run.workspace.rglob("*"):
@@ -45,7 +43,20 @@ def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
             places[f"{repo.full_name}#{pull.number}"] = f"{pull.title}\n{pull.body}"
         for comment in repo.comments.values():
             places[f"{repo.full_name} comment {comment.id}"] = comment.body
-    leaked = [where for where, text in places.items() if token in text]
+    return places
+
+
+def leaks(run: ActionRun, github: Any, secrets: list[str]) -> list[str]:
+    """The places of `traces` that hold any of `secrets`."""
+    return sorted({where for where, text in traces(run, github).items()
+                   for secret in secrets if secret and secret in text})
+
+
+def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
+    """The token appears nowhere but in the one `::add-mask::` line."""
+    if not token:
+        return
+    leaked = leaks(run, github, [token])
     assert not leaked, f"the token leaked into {leaked}"
     SCANNED.append(run.workspace.name)
 

@@ -72,6 +72,18 @@ def workspace(tmp_path: Path, current_spec: bytes) -> Path:
     return path
 
 
+@pytest.fixture
+def github(local_github, current_spec):
+    """The local GitHub holding strukt-system and strukt-app at the current spec, and a
+    token that may write to both."""
+    from tests.actionrun import CONSUMER, SOURCE, TOKEN
+
+    local_github.create_repo(SOURCE, {SPEC_PATH: current_spec})
+    local_github.create_repo(CONSUMER, {SPEC_PATH: current_spec, "README.md": b"app\n"})
+    local_github.add_token(TOKEN)
+    return local_github
+
+
 def copy_fixture(src: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
 import yaml
 
 from tests.actionrun import CONSUMER, SOURCE, TOKEN, pull_request_event, run_action
@@ -22,14 +21,6 @@ def changed_spec(current: bytes) -> bytes:
     fields["timezone"] = {"name": "Timezone", "type": "string", "required": False}
     data["tables"]["meals"]["fields"]["calories"]["type"] = "string"
     return yaml.safe_dump(data, sort_keys=False).encode()
-
-
-@pytest.fixture
-def github(local_github, current_spec):
-    local_github.create_repo(SOURCE, {SPEC_PATH: current_spec})
-    local_github.create_repo(CONSUMER, {SPEC_PATH: current_spec})
-    local_github.add_token(TOKEN)
-    return local_github
 
 
 def drift(workspace, github, **inputs):

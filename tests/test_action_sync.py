@@ -6,20 +6,12 @@ import hashlib
 
 import pytest
 
-from tests.actionrun import CONSUMER, SHA, SOURCE, TOKEN, run_action
+from tests.actionrun import CONSUMER, SHA, SOURCE, run_action
 from tests.conftest import SPEC_PATH
 from tests.test_action_drift import changed_spec
 
 BRANCH = "schema-sync/schema-AIRTABLE_SPEC-yaml"
 LABELS = ["schema-sync", "bot", "safe-to-merge"]
-
-
-@pytest.fixture
-def github(local_github, current_spec):
-    local_github.create_repo(SOURCE, {SPEC_PATH: current_spec})
-    local_github.create_repo(CONSUMER, {SPEC_PATH: current_spec, "README.md": b"app\n"})
-    local_github.add_token(TOKEN)
-    return local_github
 
 
 @pytest.fixture

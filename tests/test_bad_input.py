@@ -160,14 +160,6 @@ def test_there_are_at_least_forty_distinct_cases():
     assert len({c.id for c in CASES}) == len(CASES) >= 40
 
 
-@pytest.fixture
-def github(local_github):
-    local_github.create_repo(SOURCE, {SPEC_PATH: CURRENT.read_bytes()})
-    local_github.create_repo(CONSUMER, {SPEC_PATH: CURRENT.read_bytes()})
-    local_github.add_token(TOKEN)
-    return local_github
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, workspace: Path, github) -> None:
     if case.spec is not None:

@@ -38,14 +38,6 @@ WEB, ADMIN = "STRUKT1/strukt-web", "STRUKT1/strukt-admin"
 CONTENTS = r"/contents/"
 
 
-@pytest.fixture
-def github(local_github, current_spec):
-    local_github.create_repo(SOURCE, {SPEC_PATH: current_spec})
-    local_github.create_repo(CONSUMER, {SPEC_PATH: current_spec, "README.md": b"app\n"})
-    local_github.add_token(TOKEN)
-    return local_github
-
-
 def at_version(current: bytes, version: str) -> bytes:
     """The source spec moved on to `version`, with a field that only this version has."""
     data = yaml.safe_load(changed_spec(current))
