@@ -65,8 +65,10 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
         _log(runner, result, cfg)
     ctx = context(cfg)
     if should_comment(cfg):
-        upsert_comment(cfg, host, local, results, ctx, runner)
-    code = max((r.exit_code for r in results), default=EXIT_OK)
+        comment_code = upsert_comment(cfg, host, local, results, ctx, runner)
+    else:
+        comment_code = EXIT_OK
+    code = max([comment_code, *(r.exit_code for r in results)])
     if any(r.drift for r in results) and cfg.fail_on_drift:
         code = max(code, EXIT_DRIFT)
     return results, code
@@ -125,8 +127,10 @@ def upsert_comment(
     results: list[PeerResult],
     ctx: report.Context,
     runner: Runner,
-) -> None:
-    """One sticky comment: created on drift, edited on re-runs, flipped to 'in sync'."""
+) -> int:
+    """One sticky comment: created on drift, edited on re-runs, flipped to 'in sync'.
+
+    A token that may not comment (a fork's) only warns; any other failure is exit 3."""
     assert cfg.pr_number is not None
     tag = marker(cfg)
     body = report.comment(tag, cfg.schema_path, local, results, ctx)
@@ -146,9 +150,11 @@ def upsert_comment(
             title="No permission to comment",
         )
     except RemoteError as exc:
-        runner.warning(
+        runner.error(
             f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
         )
+        return exc.exit_code
+    return EXIT_OK
 
 
 def _without_footer(body: str) -> str:

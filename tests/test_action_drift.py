@@ -130,9 +130,10 @@ def test_the_token_is_masked_and_never_printed(workspace, github, current_spec):
 
 
 def test_no_comment_on_a_pull_request_without_drift(workspace, github):
-    run = drift(workspace, github, event=pull_request_event(7))
+    github.open_pull(SOURCE, "feature")
+    run = drift(workspace, github, event=pull_request_event(1))
     assert run.returncode == 0
-    assert github.comments(SOURCE, 7) == []
+    assert github.comments(SOURCE, 1) == []
 
 
 def test_drift_on_a_pull_request_creates_one_comment(workspace, github, current_spec):
@@ -216,3 +217,13 @@ def test_ignored_paths_are_left_out_of_drift_and_listed(workspace, github, curre
     assert peer["changes"] == []
     assert [c["path"] for c in peer["ignored"]] == ["tables.users.fields.full_name.description"]
     assert run.report["ignore"] == ["tables.*.fields.*.description"]
+
+
+def test_a_comment_github_keeps_failing_is_a_remote_failure(workspace, github, current_spec):
+    (workspace / SPEC_PATH).write_bytes(changed_spec(current_spec))
+    github.open_pull(SOURCE, "feature")
+    github.inject("POST", r"/issues/1/comments$", status=500, times=None)
+    run = drift(workspace, github, event=pull_request_event(1), **{"fail-on-drift": "false"})
+    assert run.returncode == 3
+    assert any("comment" in line for line in run.commands("error"))
+    assert github.comments(SOURCE, 1) == []
