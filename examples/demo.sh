@@ -6,16 +6,23 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 python=${PYTHON:-python3}
+if ! "$python" -c "import sync_action, yaml, jsonschema" 2>/dev/null; then
+  echo "Installing schema-sync first: $python -m pip install -e $here/.."
+  "$python" -m pip install -q -e "$here/.."
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/schema-sync-demo.XXXXXX")
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com
 export GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com
 
-for repo in strukt-system strukt-app; do
-  git init -q -b main "$work/$repo"
-  cp -R "$here/$repo/." "$work/$repo/"
-  git -C "$work/$repo" add -A
-  git -C "$work/$repo" commit -q -m "initial $repo"
-done
+commit() {  # commit the files of examples/$2 into the checkout $1
+  cp -R "$here/$2/." "$work/$1/"
+  git -C "$work/$1" add -A
+  git -C "$work/$1" commit -q -m "$3"
+}
+for repo in strukt-system strukt-app; do git init -q -b main "$work/$repo"; done
+commit strukt-app strukt-app "strukt-app at spec v1.0.0"
+commit strukt-system strukt-app "spec v1.0.0"          # the source's history: v1.0.0 first,
+commit strukt-system strukt-system "spec v1.1.0"       # then the current v1.1.0
 
 cd "$work/strukt-system"
 run() { printf '\n$ schema-sync %s\n' "$*"; "$python" -m sync_action "$@"; }
