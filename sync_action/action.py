@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import cast
 
 from sync_action import drift, report, spec, sync
@@ -22,16 +23,15 @@ def make_host(cfg: Config) -> Hosting:
         from sync_action.local import LocalHosting
 
         host: Hosting = LocalHosting.from_dirs(cfg.peer_dirs, cfg.peer_repos)
-    elif cfg.app_id and cfg.app_private_key:
-        from sync_action.github import GitHubHosting
-
-        host = GitHubHosting.for_app(
-            cfg.api_url, cfg.app_id, cfg.app_private_key, write_limits=cfg.write_limits
-        )
     else:
         from sync_action.github import GitHubHosting
 
-        host = GitHubHosting(cfg.api_url, cfg.token, write_limits=cfg.write_limits)
+        if cfg.app_id and cfg.app_private_key:
+            host = GitHubHosting.for_app(
+                cfg.api_url, cfg.app_id, cfg.app_private_key, write_limits=cfg.write_limits
+            )
+        else:
+            host = GitHubHosting(cfg.api_url, cfg.token, write_limits=cfg.write_limits)
     return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
 
 
@@ -53,8 +53,6 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
     """Off the runner, name the peers, this repository and its commit from git."""
-    from dataclasses import replace
-
     from sync_action.local import head_commit, repo_name
 
     changes: dict[str, object] = {}

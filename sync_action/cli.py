@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sync_action import __version__
 from sync_action.config import DEFAULTS, debug_enabled
-from sync_action.errors import EXIT_OK, EXIT_REMOTE, ActionError, SpecError
+from sync_action.errors import EXIT_OK, EXIT_REMOTE, ActionError, SpecError, UsageError
 from sync_action.runner import Runner
 
 MODES_HELP = {
@@ -155,8 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _read_key(path: str) -> str:
-    from sync_action.errors import UsageError
-
     try:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:

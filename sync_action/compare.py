@@ -6,6 +6,7 @@ for loading and diffing the peer's file.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,8 +58,6 @@ class PeerResult:
             else dict.fromkeys(("hash", "version", "updated_at", "owner_repo", "tables", "fields"))
         )
         if spec is None and self.remote is not None and self.remote.content is not None:
-            import hashlib
-
             meta["hash"] = hashlib.sha256(self.remote.content).hexdigest()
         meta.update(repository=self.repository, ref=self.ref, path=self.path, missing=self.missing)
         return {
