@@ -1,7 +1,8 @@
 """Compare this repository's spec with one peer's copy: bytes, metadata, meaning.
 
 Equal git blob SHAs settle it without parsing; only a real difference pays
-for loading and diffing the peer's file.
+for loading and diffing the peer's file. Changes always read from the
+consumer's copy to the source's, whichever side this repository is.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync_action import versions
 from sync_action.diff import Change, diff_documents, split_ignored
 from sync_action.errors import SpecError
 from sync_action.hosting import RemoteFile
-from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.spec import Spec, load_bytes
+from sync_action.terms import Finding, VersionPolicy
 
-VERSION_NOT_BUMPED = "version-not-bumped"
-MISSING = "missing"
-PEER_INVALID = "peer-invalid"
+VERSION_NOT_BUMPED = Finding.VERSION_NOT_BUMPED
+VERSION_TOO_SMALL = Finding.VERSION_TOO_SMALL
+MISSING = Finding.MISSING
+PEER_INVALID = Finding.PEER_INVALID
 
 
 @dataclass
@@ -40,6 +44,12 @@ class PeerResult:
     message: str = ""
     exit_code: int = 0
     provenance: Any = None  # provenance.Provenance, when known
+    consumer_side: bool = False  # True when the peer is the source (this repo consumes)
+    own_repository: str = ""  # this repository, for `from`/`to`
+    own_ref: str = ""
+    pending_pr: dict[str, Any] | None = None  # the open sync PR that will fix it
+    required_version: str | None = None  # under semver: the lowest version that would do
+    notes: dict[str, str] = field(default_factory=dict)  # finding -> sentence for people
 
     @property
     def missing(self) -> bool:
@@ -48,6 +58,13 @@ class PeerResult:
     @property
     def breaking(self) -> bool:
         return any(c.breaking for c in self.changes)
+
+    @property
+    def sides(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(`from`, `to`): the consumer's side and the source's, as the report names them."""
+        peer = {"repository": self.repository, "ref": self.ref}
+        own = {"repository": self.own_repository, "ref": self.own_ref}
+        return (own, peer) if self.consumer_side else (peer, own)
 
     def metadata(self) -> dict[str, Any]:
         """The report's `peer` fields."""
@@ -84,8 +101,12 @@ def compare(
     *,
     ignore: Sequence[str] = (),
     require_version_bump: bool = True,
+    version_policy: VersionPolicy | None = None,
 ) -> PeerResult:
-    """Fill `result` with the verdict on `remote` against `local`."""
+    """Fill `result` with the verdict on `remote` against `local`.
+
+    `result.consumer_side` says which is the source: changes read from the
+    consumer's copy to the source's either way."""
     result.remote = remote
     if remote.content is None:
         result.drift = True
@@ -101,17 +122,15 @@ def compare(
         result.message = exc.message
         return result
     result.peer_spec = peer
-    changes = diff_documents(peer.data, local.data)
+    before, after = (local, peer) if result.consumer_side else (peer, local)
+    changes = diff_documents(before.data, after.data)
     result.changes, result.ignored = split_ignored(changes, ignore)
     # Bytes differ; only when every semantic difference is ignored is it not drift.
     result.drift = bool(result.changes) or not result.ignored
-    if result.drift and require_version_bump and version_not_bumped(local, peer):
-        result.findings.append(VERSION_NOT_BUMPED)
+    if result.drift:
+        policy = version_policy or (
+            VersionPolicy.BUMP if require_version_bump else VersionPolicy.NONE
+        )
+        where = f"{result.repository}'s copy" if result.consumer_side else "this file"
+        versions.apply(result, before, after, result.changes, policy, where)
     return result
-
-
-def version_not_bumped(local: Spec, peer: Spec) -> bool:
-    """Different content under the same version: someone forgot to bump it."""
-    if local.version is None or peer.version is None:
-        return False
-    return normalize_version(local.version) == normalize_version(peer.version)

@@ -14,18 +14,21 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from sync_action.errors import UsageError
+from sync_action.terms import Condition, Role, VersionPolicy
 
 DEFAULTS: dict[str, str] = {
     "mode": "drift",
+    "role": "auto",
     "schema-path": "schema/AIRTABLE_SPEC.yaml",
     "peer-repos": "",
     "peer-path": "",
     "peer-ref": "",
     "token": "",
     "fail-on-drift": "true",
+    "fail-on": "",
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
     "force-sync": "false",
@@ -36,6 +39,7 @@ DEFAULTS: dict[str, str] = {
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
+    "version-policy": "bump",
     "spec-schema": "",
     "ignore": "",
     "app-id": "",
@@ -56,6 +60,7 @@ PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
+_E = TypeVar("_E", Role, VersionPolicy)
 WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
 _WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
 _PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
@@ -98,6 +103,13 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    role: Role = Role.AUTO  # resolved to source or consumer once the spec is read
+    fail_on: frozenset[Condition] = frozenset({Condition.DRIFT})
+    version_policy: VersionPolicy = VersionPolicy.BUMP
+    ref: str = ""  # this repository's branch or tag (the pull request's head branch)
+    base_sha: str | None = None  # the pull request's base commit, from the event
+    head_sha: str | None = None
+    run_url: str | None = None
 
     @property
     def schema_file(self) -> Path:
@@ -218,7 +230,75 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        role=_choice(raw["role"], "role", Role),
+        fail_on=fail_on(raw["fail-on"], flags["fail-on-drift"]),
+        version_policy=(
+            _choice(raw["version-policy"], "version-policy", VersionPolicy)
+            if flags["require-version-bump"]
+            else VersionPolicy.NONE
+        ),
+        ref=_own_ref(env, event_name, event),
+        base_sha=_pr_sha(event_name, event, "base"),
+        head_sha=_pr_sha(event_name, event, "head"),
+        run_url=_run_url(env, repository),
     )
+
+
+def _choice(value: str, name: str, kind: type[_E]) -> _E:
+    """One of an input's words, in any case."""
+    try:
+        return kind(value.strip().lower())
+    except ValueError:
+        words = ", ".join(f"'{item.value}'" for item in kind)
+        raise UsageError(f"Input '{name}' must be one of {words}, got '{value.strip()}'") from None
+
+
+def fail_on(value: str, fail_on_drift: bool) -> frozenset[Condition]:
+    """The `fail-on` conditions; unset, `fail-on-drift` decides (`drift` or `never`)."""
+    words = [word.lower() for word in split_list(value)]
+    if not words:
+        return frozenset({Condition.DRIFT} if fail_on_drift else ())
+    known = {c.value for c in Condition}
+    unknown = [word for word in words if word not in known]
+    if unknown:
+        raise UsageError(
+            f"Input 'fail-on': unknown condition '{unknown[0]}'; use a comma-separated list of "
+            + ", ".join(c.value for c in Condition)
+        )
+    if Condition.NEVER in words and len(set(words)) > 1:
+        raise UsageError("Input 'fail-on': 'never' cannot be combined with other conditions")
+    return frozenset(Condition(word) for word in words if word != Condition.NEVER)
+
+
+def _own_ref(env: Mapping[str, str], event_name: str, event: Mapping[str, Any]) -> str:
+    """This repository's side as people name it: the pull request's head branch, else
+    the branch or tag of GITHUB_REF, else the commit."""
+    if event_name in PR_EVENTS:
+        head = ((event.get("pull_request") or {}).get("head") or {}).get("ref")
+        if isinstance(head, str) and head:
+            return head
+    ref = env.get("GITHUB_REF", "").strip()
+    for prefix in ("refs/heads/", "refs/tags/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return env.get("GITHUB_SHA", "").strip()
+
+
+def _pr_sha(event_name: str, event: Mapping[str, Any], side: str) -> str | None:
+    """`pull_request.base.sha` / `head.sha` of a pull request event, when well formed."""
+    if event_name not in PR_EVENTS:
+        return None
+    sha = ((event.get("pull_request") or {}).get(side) or {}).get("sha")
+    return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40}", sha) else None
+
+
+def _run_url(env: Mapping[str, str], repository: str) -> str | None:
+    """The workflow run's page, where the full report is (GITHUB_RUN_ID on the runner)."""
+    run_id = env.get("GITHUB_RUN_ID", "").strip()
+    if not (run_id.isdigit() and repository):
+        return None
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repository}/actions/runs/{run_id}"
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:

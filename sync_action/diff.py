@@ -1,4 +1,4 @@
-"""Semantic diff of two spec documents, read from the peer's copy to this one's.
+"""Semantic diff of two spec documents, read from the consumer's copy to the source's.
 
 Tables and fields are matched by Airtable id, so a renamed key is one `renamed`
 change rather than a removal plus an addition, and each change is classified
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sync_action.spec import deprecation_pairs
+from sync_action.terms import Kind, Reason
 
 METADATA_KEYS = ("updated_at", "owner_repo")
 VERSION_KEYS = ("spec_version", "version")
@@ -21,13 +22,24 @@ VERSION_KEYS = ("spec_version", "version")
 
 @dataclass(frozen=True)
 class Change:
-    """One semantic change; `before` is the peer's value, `after` this repository's."""
+    """One semantic change; `before` is the consumer's value, `after` the source's.
 
-    kind: str  # added | removed | changed | renamed
+    `table`/`field` (YAML keys), their Airtable ids and display `name` say what
+    the change is about without parsing `path`; `reason` says why it is breaking
+    (or, for a declared rename, why it is not).
+    """
+
+    kind: str  # a terms.Kind
     path: str
     breaking: bool
     before: Any
     after: Any
+    table: str | None = None
+    field: str | None = None
+    table_id: str | None = None
+    field_id: str | None = None
+    name: str | None = None
+    reason: str | None = None  # a terms.Reason
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,16 +48,72 @@ class Change:
             "breaking": self.breaking,
             "before": self.before,
             "after": self.after,
+            "table": self.table,
+            "field": self.field,
+            "table_id": self.table_id,
+            "field_id": self.field_id,
+            "name": self.name,
+            "reason": self.reason,
         }
 
 
 def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """All changes from `before` to `after`, breaking first, then by path."""
     if isinstance(before.get("tables"), dict) and isinstance(after.get("tables"), dict):
-        changes = list(_diff_airtable(before, after))
+        changes = [_annotate(c, before, after) for c in _diff_airtable(before, after)]
     else:
         changes = generic_diff(before, after, ())
     return sort_changes(changes)
+
+
+def _annotate(change: Change, before: dict[str, Any], after: dict[str, Any]) -> Change:
+    """Name the table and field a change is about, their ids and display name, and why."""
+    steps = change.path.split(".")
+    if steps[0] != "tables" or len(steps) < 2:
+        return change
+    table_key = steps[1]
+    field_key = steps[3] if len(steps) >= 4 and steps[2] == "fields" else None
+    # What was removed is found where it was; everything else where it is now.
+    side, other = (before, after) if change.kind == Kind.REMOVED else (after, before)
+    table = _entry(side, table_key) or _entry(other, table_key)
+    entry = table
+    if field_key is not None:
+        entry = _mapping(_mapping(table).get("fields")).get(field_key)
+        if entry is None:
+            entry = _mapping(_mapping(_entry(other, table_key)).get("fields")).get(field_key)
+    attr = ".".join(steps[4:] if field_key is not None else steps[2:])
+    return replace(
+        change,
+        table=table_key,
+        field=field_key,
+        table_id=_text(_mapping(table).get("id")),
+        field_id=_text(_mapping(entry).get("id")) if field_key is not None else None,
+        name=_text(_mapping(entry).get("name")),
+        reason=_reason(change, attr),
+    )
+
+
+def _entry(doc: dict[str, Any], table_key: str) -> Any:
+    return _mapping(doc.get("tables")).get(table_key)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _reason(change: Change, attr: str) -> str | None:
+    """The contract's reason for a breaking change; a declared rename has its own."""
+    if change.kind == Kind.RENAMED:
+        return Reason.RENAMED_UNDECLARED if change.breaking else Reason.DECLARED_IN_DEPRECATIONS
+    if not change.breaking:
+        return None
+    if change.kind == Kind.REMOVED and not attr:
+        return Reason.REMOVED
+    return {
+        "id": Reason.ID_CHANGED,
+        "required": Reason.BECAME_REQUIRED,
+        "link_table": Reason.LINK_CHANGED,
+    }.get(attr, Reason.TYPE_CHANGED)
 
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
@@ -239,7 +307,7 @@ def _diff_attribute(attr: str, old: Any, new: Any, bases: tuple[str, str]) -> It
     elif new is _ABSENT:
         yield Change("removed", f"{bases[0]}.{attr}", attr == "id", old, None)
     else:
-        breaking = attr in ("type", "id") or (attr == "required" and new is True)
+        breaking = attr in ("type", "id", "link_table") or (attr == "required" and new is True)
         yield Change("changed", path, breaking, old, new)
 
 

@@ -68,12 +68,47 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
 
 
 def is_shallow(checkout: Path) -> bool:
-    """A shallow clone (actions/checkout's default) does not know the older versions."""
+    """A shallow clone (actions/checkout's default) does not know the older versions;
+    without git (or a checkout) nothing is known either."""
     try:
         answer = _git(checkout, "rev-parse", "--is-shallow-repository").decode().strip()
-    except RemoteError:
+    except (RemoteError, UsageError):
         return True
     return answer != "false"
+
+
+def file_at(checkout: Path, path: str, commit: str) -> RemoteFile | None:
+    """`path` at `commit` from the checkout's own objects, so reading it costs no request.
+
+    None when git is not installed, the workspace is not a checkout, or the checkout
+    lacks that commit (a shallow clone): then the API has to answer.
+    """
+    if _quiet_git(checkout, "cat-file", "-e", f"{commit}^{{commit}}") is None:
+        return None
+    listing = _quiet_git(checkout, "ls-tree", "-z", commit, "--", path)
+    if listing is None:
+        return None
+    if not listing:
+        return RemoteFile("", path, commit, None, None)
+    meta = listing.decode(errors="replace").partition("\t")[0].split()
+    if len(meta) != 3 or meta[1] != "blob":
+        return None
+    content = _quiet_git(checkout, "cat-file", "blob", meta[2])
+    return None if content is None else RemoteFile("", path, commit, content, meta[2])
+
+
+def _quiet_git(cwd: Path, *args: str) -> bytes | None:
+    """git's output, or None for any failure: for reads that have another way to answer.
+
+    The workspace belongs to the runner's user while the container runs as root, so
+    git's ownership check is lifted for these reads."""
+    try:
+        done = subprocess.run(
+            ["git", "-c", "safe.directory=*", *args], cwd=cwd, capture_output=True, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _git(
