@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync
+from sync_action import drift, pr_change, report, roles, spec, sync
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
 from sync_action.hosting import Hosting, ReadOnly
 from sync_action.runner import Runner
+from sync_action.terms import Status
 
 
 def make_host(cfg: Config) -> Hosting:
@@ -42,12 +43,17 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
-    mode = sync if cfg.mode == "sync" else drift
-    results, code = mode.run(cfg, host, local, runner)
+    cfg = replace(cfg, role=roles.resolve(cfg, local))
+    change = None
+    if cfg.mode == "sync":
+        results, code = sync.run(cfg, host, local, runner)
+    else:
+        change = pr_change.own_change(cfg, host, local)
+        results, code = drift.run(cfg, host, local, runner, change)
     ctx = drift.context(cfg)
-    write_report(cfg, report.build(local, results, ctx))
-    runner.set_outputs(outputs(cfg, local, results))
-    runner.add_summary(report.summary(local, results, ctx))
+    write_report(cfg, report.build(local, results, ctx, change))
+    runner.set_outputs(outputs(cfg, local, results, change))
+    runner.add_summary(report.summary(local, results, ctx, change))
     return code
 
 
@@ -76,18 +82,25 @@ def write_report(cfg: Config, data: dict[str, object]) -> None:
         ) from None
 
 
-def outputs(cfg: Config, local: spec.Spec, results: Sequence[PeerResult]) -> dict[str, str]:
-    """The contract's outputs; sync adds its status and pull request URLs."""
+def outputs(
+    cfg: Config,
+    local: spec.Spec,
+    results: Sequence[PeerResult],
+    change: pr_change.PullChange | None = None,
+) -> dict[str, str]:
+    """The contract's outputs; drift adds `pending`, sync its status and pull request URLs."""
     first = results[0] if results else None
     values = {
         "drift": _bool(any(r.drift for r in results)),
-        "breaking": _bool(any(r.breaking for r in results)),
+        "breaking": _bool(any(r.breaking for r in results) or bool(change and change.breaking)),
         "changes": str(sum(len(r.changes) for r in results)),
         "report-path": cfg.report_path,
         "local-sha256": local.sha256,
         "peer-sha256": (first.metadata()["hash"] or "") if first else "",
         "results": json.dumps([_result(r) for r in results]),
     }
+    if cfg.mode == "drift":
+        values["pending"] = _bool(any(r.status == Status.PENDING for r in results))
     if cfg.mode == "sync":
         if len(results) == 1:
             values["sync-status"] = results[0].status
@@ -105,6 +118,7 @@ def _result(r: PeerResult) -> dict[str, object]:
         "pr_url": r.pr_url,
         "changes": len(r.changes),
         "breaking": r.breaking,
+        "findings": list(r.findings),
     }
 
 

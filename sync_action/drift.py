@@ -1,4 +1,9 @@
-"""Drift mode: compare this repository's file with each peer's, and say so on the PR."""
+"""Drift mode: compare this repository's file with each peer's, and say so on the PR.
+
+On a pull request in the source, a consumer still equal to the pull request's
+base is `pending` rather than drift: only this pull request's own change
+separates them, and a sync delivers it after the merge.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,21 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from sync_action import provenance, report
-from sync_action.compare import MISSING, PeerResult, compare
+from sync_action import gate, provenance, report
+from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_OK, Forbidden, RemoteError
 from sync_action.hosting import Hosting
+from sync_action.pr_change import PullChange
 from sync_action.runner import Runner
 from sync_action.spec import Spec
+from sync_action.terms import Finding, Role, Status
+
+POLICY_FINDINGS = (
+    Finding.VERSION_NOT_BUMPED,
+    Finding.VERSION_TOO_SMALL,
+    Finding.UPDATED_AT_UNCHANGED,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,50 +41,76 @@ def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:
         return list(pool.map(work, items))
 
 
-def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult:
+def check_peer(
+    cfg: Config, host: Hosting, local: Spec, peer: str, change: PullChange | None = None
+) -> PeerResult:
     """One peer's verdict; a remote failure is recorded, not raised, so others go on."""
     result = PeerResult(repository=peer, ref=cfg.peer_ref or "", path=cfg.peer_path)
+    result.consumer_side = cfg.role == Role.CONSUMER
+    result.own_repository, result.own_ref = cfg.repository or "local", cfg.ref or cfg.sha
     try:
         if not result.ref:
             result.ref = host.default_branch(peer)
         remote = host.read_file(peer, cfg.peer_path, result.ref)
-        compare(
-            local, remote, result, ignore=cfg.ignore, require_version_bump=cfg.require_version_bump
-        )
-        result.status = MISSING if result.missing else "drift" if result.drift else "in-sync"
-        if result.drift:
+        compare(local, remote, result, ignore=cfg.ignore, version_policy=cfg.version_policy)
+        result.status = verdict(cfg, result, change)
+        if result.status == Status.PENDING:
+            _only_pending(result)
+        elif result.drift:
             provenance.place(cfg, host, local, result)
-            _find_pending_sync(cfg, host, local, result)
+            _find_pending_sync(cfg, host, result)
     except RemoteError as exc:
-        result.status, result.message, result.exit_code = "failed", exc.message, exc.exit_code
+        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
     return result
 
 
-def _find_pending_sync(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
+def verdict(cfg: Config, result: PeerResult, change: PullChange | None) -> Status:
+    """`missing`, `pending` (in the source: equal to this pull request's base), `drift`
+    or `in-sync`."""
+    if result.missing:
+        return Status.MISSING
+    if not result.drift:
+        return Status.IN_SYNC
+    if cfg.role == Role.SOURCE and change is not None and change.equals_base(result.remote):
+        return Status.PENDING
+    return Status.DRIFT
+
+
+def _only_pending(result: PeerResult) -> None:
+    """A pending consumer is not drift; its version findings are the pull request's own."""
+    result.drift = False
+    result.findings = [f for f in result.findings if f not in POLICY_FINDINGS]
+    result.notes = {k: v for k, v in result.notes.items() if k not in POLICY_FINDINGS}
+    result.required_version = None
+
+
+def _find_pending_sync(cfg: Config, host: Hosting, result: PeerResult) -> None:
     """Name the open sync PR that will fix this drift, in whichever side is the consumer."""
     consumer = result.repository
-    if not provenance.is_source(cfg, local, result.repository) and cfg.repository:
+    if result.consumer_side and cfg.repository:
         consumer = cfg.repository
     pull = host.find_pull(consumer, cfg.sync_branch)
     if pull is not None and pull.url:
         result.pr_url, result.pr_number = pull.url, pull.number
-        result.findings.append(f"fix pending in {consumer}#{pull.number}")
+        result.pending_pr = {"repository": consumer, "number": pull.number, "url": pull.url}
 
 
-def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
+def run(
+    cfg: Config, host: Hosting, local: Spec, runner: Runner, change: PullChange | None = None
+) -> tuple[list[PeerResult], int]:
     """Check every peer, then keep the PR comment; return results and the exit code."""
-    results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer))
+    results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer, change))
+    if change is not None and change.message:
+        runner.warning(change.message, title="Pull request's base not read")
     for result in results:
-        _log(runner, result, cfg)
+        _log(runner, result, cfg, change)
+    gate_code = gate.report(cfg, gate.alarms(cfg, results, change), runner)
     ctx = context(cfg)
     if should_comment(cfg):
-        comment_code = upsert_comment(cfg, host, local, results, ctx, runner)
+        comment_code = upsert_comment(cfg, host, local, results, ctx, runner, change)
     else:
         comment_code = EXIT_OK
-    code = max([comment_code, *(r.exit_code for r in results)])
-    if any(r.drift for r in results) and cfg.fail_on_drift:
-        code = max(code, EXIT_DRIFT)
-    return results, code
+    return results, max([comment_code, gate_code, *(r.exit_code for r in results)])
 
 
 def context(cfg: Config) -> report.Context:
@@ -81,29 +120,31 @@ def context(cfg: Config) -> report.Context:
         mode=cfg.mode,
         server_url=cfg.server_url,
         ignore=cfg.ignore,
+        run_url=cfg.run_url,
+        role=cfg.role.value,
     )
 
 
-def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:
+def _log(runner: Runner, result: PeerResult, cfg: Config, change: PullChange | None) -> None:
+    old, new = result.sides
     with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
         runner.log(
-            f"status: {result.status}; {len(result.changes)} change(s), "
+            f"status: {result.status}; {len(result.changes)} change(s) from "
+            f"{old['repository']} to {new['repository']}, "
             f"{sum(c.breaking for c in result.changes)} breaking"
         )
-        for change in result.changes[:50]:
-            mark = "BREAKING " if change.breaking else ""
-            runner.log(f"  {mark}{change.kind} {change.path}")
-    if result.status == "failed":
+        for item in result.changes[:50]:
+            mark = "BREAKING " if item.breaking else ""
+            runner.log(f"  {mark}{item.kind} {item.path}")
+    if result.status == Status.FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Drift check failed")
-    elif result.drift:
-        how = "differs from" if not result.missing else "has no file at"
-        text = f"{cfg.schema_path} {how} {result.repository}:{cfg.peer_path}"
-        if result.findings:
-            text += f" ({', '.join(result.findings)})"
-        if cfg.fail_on_drift:
-            runner.error(text, title="Schema drift", file=cfg.schema_path)
-        else:
-            runner.warning(text, title="Schema drift", file=cfg.schema_path)
+    elif result.status == Status.PENDING and change is not None:
+        number = f"#{change.number}" if change.number else "this pull request"
+        runner.notice(
+            f"{result.repository} is pending: its copy equals the base of pull request "
+            f"{number}; after merge, a sync pull request opens in {result.repository}",
+            title="Pending sync",
+        )
 
 
 def should_comment(cfg: Config) -> bool:
@@ -127,18 +168,23 @@ def upsert_comment(
     results: list[PeerResult],
     ctx: report.Context,
     runner: Runner,
+    change: PullChange | None = None,
 ) -> int:
-    """One sticky comment: created on drift, edited on re-runs, flipped to 'in sync'.
+    """One sticky comment: created when there is something to say (drift, a pending
+    consumer, or this pull request changes the file), edited on re-runs, flipped to
+    'in sync'.
 
     A token that may not comment (a fork's) only warns; any other failure is exit 3."""
     assert cfg.pr_number is not None
     tag = marker(cfg)
-    body = report.comment(tag, cfg.schema_path, local, results, ctx)
+    body = report.comment(tag, cfg.schema_path, local, results, ctx, change)
     try:
         existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
-        drift = any(r.drift for r in results)
+        worth_saying = any(r.drift or r.status == Status.PENDING for r in results) or (
+            change is not None and change.touches(local)
+        )
         if existing is None:
-            if drift:
+            if worth_saying:
                 host.create_comment(cfg.repository, cfg.pr_number, body)
         elif _without_footer(existing.body) != _without_footer(body):
             host.edit_comment(cfg.repository, existing.id, body)

@@ -54,8 +54,17 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
     full clone; see `is_shallow`.
     """
     try:
-        log = _git(checkout, "log", "--format=commit %H", "--raw", "--no-abbrev",
-                   "--no-renames", ref, "--", path).decode()
+        log = _git(
+            checkout,
+            "log",
+            "--format=commit %H",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            ref,
+            "--",
+            path,
+        ).decode()
     except RemoteError:
         return None
     commit = ""

@@ -17,9 +17,10 @@ from sync_action.config import Config
 from sync_action.errors import RemoteError
 from sync_action.hosting import Hosting
 from sync_action.spec import Spec
+from sync_action.terms import Finding, Role
 
-BEHIND = "behind-source"
-EDITED = "edited-locally"
+BEHIND = Finding.BEHIND_SOURCE
+EDITED = Finding.EDITED_LOCALLY
 
 
 @dataclass(frozen=True)
@@ -32,28 +33,24 @@ class Provenance:
     commit: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"state": self.state, "source": self.source, "version": self.version,
-                "commit": self.commit}
+        return {
+            "state": self.state,
+            "source": self.source,
+            "version": self.version,
+            "commit": self.commit,
+        }
 
     def sentence(self) -> str:
         if self.state == EDITED:
-            return (f"The consumer's copy matches no version of {self.source}'s file: it was "
-                    "edited locally, and someone must reconcile it before a sync replaces it.")
+            return (
+                f"The consumer's copy matches no version of {self.source}'s file: it was "
+                "edited locally, and someone must reconcile it before a sync replaces it."
+            )
         at = f" from commit {self.commit[:7]}" if self.commit else ""
-        return (f"The consumer's copy is an earlier version of {self.source}'s file "
-                f"(version {self.version}{at}): it is behind, and a sync will fix it.")
-
-
-def _names(repo: str) -> set[str]:
-    return {repo.lower(), repo.lower().rpartition("/")[2]} if repo else set()
-
-
-def is_source(cfg: Config, local: Spec, peer: str) -> bool:
-    """This repository is the source unless its spec's `owner_repo` names the peer."""
-    owner = (local.owner_repo or "").lower()
-    if owner and owner in _names(cfg.repository):
-        return True
-    return not (owner and owner in _names(peer))
+        return (
+            f"The consumer's copy is an earlier version of {self.source}'s file "
+            f"(version {self.version}{at}): it is behind, and a sync will fix it."
+        )
 
 
 def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
@@ -68,7 +65,7 @@ def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
 
 
 def _place(cfg: Config, host: Hosting, local: Spec, result: PeerResult, blob_sha: str) -> None:
-    if is_source(cfg, local, result.repository):
+    if cfg.role != Role.CONSUMER:
         version = result.peer_spec.version if result.peer_spec else None
         known, found = _in_own_history(cfg, host, blob_sha)
         if not known:

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sync_action import __version__
 from sync_action.compare import PeerResult
 from sync_action.diff import Change
+from sync_action.pr_change import PullChange
 from sync_action.spec import Spec
+from sync_action.terms import Status
 
 GITHUB_LIMIT = 65_536
 BUDGET = 60_000  # room for the header, marker and footer around the tables
@@ -32,28 +35,37 @@ class Context:
     mode: str
     server_url: str = "https://github.com"
     ignore: tuple[str, ...] = ()
+    run_url: str | None = None  # the workflow run, on the runner
+    role: str = "source"
 
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build(local: Spec, results: Sequence[PeerResult], ctx: Context) -> dict[str, Any]:
+def build(
+    local: Spec, results: Sequence[PeerResult], ctx: Context, change: PullChange | None = None
+) -> dict[str, Any]:
     """The contract's JSON report; `peer` and `changes` describe the first peer."""
     peers = [peer_entry(r) for r in results]
     first = results[0] if results else None
     return {
         "drift_detected": any(r.drift for r in results),
+        "pending": any(r.status == Status.PENDING for r in results),
         "repository": ctx.repository,
         "timestamp": utc_now(),
+        "tool": f"schema-sync {__version__}",
+        "run_url": ctx.run_url,
         "mode": ctx.mode,
+        "role": ctx.role,
         "commit": ctx.sha,
         "local": local.metadata(),
         "peer": first.metadata() if first else None,
         "peers": peers,
         "changes": [c.to_json() for c in first.changes] if first else [],
-        "breaking": any(r.breaking for r in results),
+        "breaking": any(r.breaking for r in results) or bool(change and change.breaking),
         "ignore": list(ctx.ignore),
+        "pull_request": change.to_json() if change is not None else None,
     }
 
 
@@ -67,7 +79,10 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
         ignored=[c.to_json() for c in result.ignored],
         status=result.status,
         pr_url=result.pr_url,
+        pending_pr=result.pending_pr,
+        required_version=result.required_version,
     )
+    entry["from"], entry["to"] = result.sides
     entry["provenance"] = result.provenance.to_json() if result.provenance else None
     if result.message:
         entry["message"] = result.message
@@ -101,7 +116,7 @@ def change_rows(changes: Sequence[Change]) -> list[str]:
 
 def changes_table(changes: Sequence[Change], budget: int) -> tuple[str, int]:
     """A markdown table within `budget` characters, and how many rows were left out."""
-    head = "| | Change | Path | Peer's copy | This copy |\n|---|---|---|---|---|\n"
+    head = "| | Change | Path | Consumer's copy | Source's copy |\n|---|---|---|---|---|\n"
     rows = change_rows(changes)
     out, used = [head], len(head)
     for index, row in enumerate(rows):
@@ -189,12 +204,53 @@ def _footer(ctx: Context) -> str:
     return f"\n<sub>schema-sync · {ctx.repository} @ {sha} · {utc_now()}</sub>\n"
 
 
+def own_change(change: PullChange | None, local: Spec) -> str:
+    """The pull request's own change (base → head), its findings, and what is pending."""
+    if change is None or not change.touches(local):
+        return ""
+    base, head = change.base_sha[:7], (change.head_sha or "")[:7] or "head"
+    breaking = sum(c.breaking for c in change.changes)
+    lines = [
+        f"**This pull request's change** (`{base}` → `{head}`): "
+        + (
+            "adds the file."
+            if change.base.content is None
+            else f"{len(change.changes)} change(s), {breaking} breaking."
+        ),
+        "",
+    ]
+    lines += [f"- {change.notes.get(f, f)} (`{f}`)" for f in change.findings]
+    text = "\n".join(lines) + "\n"
+    if change.changes:
+        table, omitted = changes_table(change.changes, BUDGET // 3)
+        text += "\n" + table
+        if omitted:
+            text += f"\n_{omitted} more changes are only in the JSON report._\n"
+    return text + "\n"
+
+
+def pending_lines(results: Sequence[PeerResult]) -> str:
+    pending = [r for r in results if r.status == Status.PENDING]
+    lines = [
+        f"- `{r.repository}` is pending: after merge, a sync pull request opens in {r.repository}."
+        for r in pending
+    ]
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
 def comment(
-    marker: str, path: str, local: Spec, results: Sequence[PeerResult], ctx: Context
+    marker: str,
+    path: str,
+    local: Spec,
+    results: Sequence[PeerResult],
+    ctx: Context,
+    change: PullChange | None = None,
 ) -> str:
     """The sticky PR comment: drift found, or the all-clear that replaces it."""
     drifted = [r for r in results if r.drift]
-    if not drifted:
+    if not drifted and (pending_lines(results) or own_change(change, local)):
+        head = f"## ✅ No drift: `{path}`\n\nNo consumer differs but for this pull request.\n\n"
+    elif not drifted:
         head = f"## ✅ Schema in sync: `{path}`\n\nEvery peer's copy matches this one.\n\n"
     else:
         breaking = any(r.breaking for r in drifted)
@@ -203,11 +259,19 @@ def comment(
             f"This copy differs from {len(drifted)} of {len(results)} peer(s)"
             f"{', with breaking changes' if breaking else ''}.\n\n"
         )
-    body = head + overview(local, results) + details(local, results, BUDGET)
+    body = (
+        head
+        + own_change(change, local)
+        + pending_lines(results)
+        + overview(local, results)
+        + details(local, results, BUDGET // 2 if change else BUDGET)
+    )
     return fit(f"{marker}\n{body}{_footer(ctx)}")
 
 
-def summary(local: Spec, results: Sequence[PeerResult], ctx: Context) -> str:
+def summary(
+    local: Spec, results: Sequence[PeerResult], ctx: Context, change: PullChange | None = None
+) -> str:
     """The step summary: the same overview for a run's page."""
     drift = any(r.drift for r in results)
     title = "Schema sync" if ctx.mode == "sync" else "Schema drift check"
@@ -216,7 +280,11 @@ def summary(local: Spec, results: Sequence[PeerResult], ctx: Context) -> str:
         f"## {title}: `{local.path}` — {verdict}\n\n"
         f"Version `{local.version}`, SHA-256 `{local.sha256[:12]}…`\n\n"
     )
-    return fit(head + overview(local, results) + details(local, results, BUDGET) + _footer(ctx))
+    extra = own_change(change, local) + pending_lines(results)
+    budget = BUDGET // 2 if change else BUDGET
+    return fit(
+        head + extra + overview(local, results) + details(local, results, budget) + _footer(ctx)
+    )
 
 
 def pr_body(

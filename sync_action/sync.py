@@ -19,19 +19,19 @@ import re
 from dataclasses import dataclass
 
 from sync_action import report
-from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
+from sync_action.compare import VERSION_NOT_BUMPED, VERSION_TOO_SMALL, PeerResult, compare
 from sync_action.config import Config
 from sync_action.drift import context, fan_out
 from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError, SpecError
 from sync_action.hosting import Hosting, PullRequest, RemoteFile
 from sync_action.runner import Runner
-from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.spec import Spec, load_bytes
+from sync_action.versions import version_order
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 DRY_RUN, REFUSED, FAILED = "dry-run", "refused", "failed"
 ATTEMPTS = 3
 _COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
-_DOTTED = re.compile(r"\d+(?:\.\d+)*")
 
 
 class _Superseded(Exception):
@@ -40,21 +40,6 @@ class _Superseded(Exception):
     def __init__(self, version: str):
         super().__init__(version)
         self.version = version
-
-
-def version_order(version: str | None) -> tuple[int, ...] | None:
-    """A sort key for a spec version: its dotted numbers after `normalize_version`.
-
-    `v1.10.0` > `1.9.2` and `1.1` == `v1.1.0`. Anything else (pre-release tags,
-    dates with dashes, words) gives None: such a version is never called newer.
-    """
-    text = normalize_version(version)
-    if text is None or not _DOTTED.fullmatch(text):
-        return None
-    parts = [int(part) for part in text.split(".")]
-    while len(parts) > 1 and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -99,6 +84,7 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
 def sync_peer(job: Job, peer: str) -> PeerResult:
     cfg = job.cfg
     result = PeerResult(repository=peer, ref=cfg.base_branch or "", path=cfg.peer_path)
+    result.own_repository, result.own_ref = job.ctx.repository, cfg.ref or cfg.sha
     try:
         _sync(job, result)
     except _Superseded as newer:
@@ -117,7 +103,7 @@ def _sync(job: Job, result: PeerResult) -> None:
     peer = result.repository
     base_file = host.read_file(peer, cfg.peer_path, cfg.base_branch)
     result.ref = base_file.ref or result.ref
-    compare(local, base_file, result, ignore=(), require_version_bump=cfg.require_version_bump)
+    compare(local, base_file, result, ignore=(), version_policy=cfg.version_policy)
     pull = host.find_pull(peer, cfg.sync_branch)
     if pull is not None:
         result.pr_url, result.pr_number = pull.url, pull.number
@@ -130,6 +116,14 @@ def _sync(job: Job, result: PeerResult) -> None:
         result.message = (
             f"{peer}:{cfg.peer_path} has different content under the same spec version "
             f"({local.version}); bump spec_version in {cfg.schema_path} before syncing"
+        )
+        return
+    if VERSION_TOO_SMALL in result.findings:
+        result.status, result.exit_code = REFUSED, EXIT_DRIFT
+        result.message = (
+            f"{peer}:{cfg.peer_path} is not synced under version-policy semver: "
+            f"{result.notes[VERSION_TOO_SMALL]}; set spec_version in {cfg.schema_path} "
+            f"to {result.required_version} or later"
         )
         return
     if cfg.dry_run:
@@ -309,7 +303,9 @@ def _log(runner: Runner, result: PeerResult) -> None:
     elif result.status == UNCHANGED and result.message:
         runner.warning(result.message, title="Newer version on the sync branch")
     elif result.status == REFUSED:
-        runner.error(result.message, title="Spec version not bumped")
+        too_small = VERSION_TOO_SMALL in result.findings
+        title = "Spec version too small" if too_small else "Spec version not bumped"
+        runner.error(result.message, title=title)
     elif result.status == DRY_RUN:
         runner.notice(
             f"{result.repository}: dry run, would sync {len(result.changes)} change(s)",

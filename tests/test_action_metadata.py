@@ -26,12 +26,14 @@ NONE = object()  # no value means "not used"; action.yml leaves it empty
 # Every input of the contract with its default, in the contract's order.
 CONTRACT_INPUTS: dict[str, object] = {
     "mode": "drift",
+    "role": "auto",
     "schema-path": "schema/AIRTABLE_SPEC.yaml",
     "peer-repos": REQUIRED,
     "peer-path": COMPUTED,  # the value of schema-path
     "peer-ref": COMPUTED,  # the peer's default branch
     "token": "${{ github.token }}",
     "fail-on-drift": "true",
+    "fail-on": COMPUTED,  # from fail-on-drift
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
     "force-sync": "false",
@@ -42,6 +44,7 @@ CONTRACT_INPUTS: dict[str, object] = {
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
+    "version-policy": "bump",
     "spec-schema": COMPUTED,  # the built-in schema for Airtable specs
     "ignore": NONE,
     "app-id": NONE,
@@ -58,6 +61,7 @@ CONTRACT_OUTPUTS = [
     "sync-status",
     "pr-urls",
     "results",
+    "pending",
 ]
 
 # What users write in `uses:` to reach this action.
