@@ -8,6 +8,7 @@ a generic path diff from deepdiff in the same change shape.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,13 +21,19 @@ METADATA_KEYS = ("updated_at", "owner_repo")
 VERSION_KEYS = ("spec_version", "version")
 
 
+def _annotation() -> Any:
+    """A field derived from the path: left out of equality."""
+    return dataclasses.field(default=None, compare=False)
+
+
 @dataclass(frozen=True)
 class Change:
     """One semantic change; `before` is the consumer's value, `after` the source's.
 
     `table`/`field` (YAML keys), their Airtable ids and display `name` say what
     the change is about without parsing `path`; `reason` says why it is breaking
-    (or, for a declared rename, why it is not).
+    (or, for a declared rename, why it is not). They follow from `path` and the two
+    documents, so two changes are equal when their first five fields are.
     """
 
     kind: str  # a terms.Kind
@@ -34,12 +41,12 @@ class Change:
     breaking: bool
     before: Any
     after: Any
-    table: str | None = None
-    field: str | None = None
-    table_id: str | None = None
-    field_id: str | None = None
-    name: str | None = None
-    reason: str | None = None  # a terms.Reason
+    table: str | None = _annotation()
+    field: str | None = _annotation()
+    table_id: str | None = _annotation()
+    field_id: str | None = _annotation()
+    name: str | None = _annotation()
+    reason: str | None = _annotation()  # a terms.Reason
 
     def to_json(self) -> dict[str, Any]:
         return {

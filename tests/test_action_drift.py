@@ -42,7 +42,7 @@ def test_no_drift_exits_0_with_matching_hashes(workspace, github, current_spec):
     assert run.outputs["peer-sha256"] == sha
     assert run.outputs["report-path"] == "schema-drift-report/schema_drift_report.json"
     assert run.results == [{"repository": CONSUMER, "drift": False, "status": "in-sync",
-                            "pr_url": "", "changes": 0, "breaking": False}]
+                            "pr_url": "", "changes": 0, "breaking": False, "findings": []}]
     assert "sync-status" not in run.outputs
 
 
@@ -78,7 +78,10 @@ def test_drift_fails_the_step_and_reports_every_field(workspace, github, current
     }
     first = report["changes"][0]
     assert first == {"kind": "changed", "path": "tables.meals.fields.calories.type",
-                     "breaking": True, "before": "number", "after": "string"}
+                     "breaking": True, "before": "number", "after": "string",
+                     "table": "meals", "field": "calories", "table_id": "tblWLkTKkxkSEcySD",
+                     "field_id": "fldUOPuN6n39Aj1v7", "name": "Calories",
+                     "reason": "type-changed"}
     assert report["peers"][0]["changes"] == report["changes"]
 
 

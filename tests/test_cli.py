@@ -92,7 +92,8 @@ def test_diff_of_legacy_against_current_is_three_metadata_changes(tmp_path):
     changes = json.loads(done.stdout)["changes"]
     assert [c["path"] for c in changes] == ["owner_repo", "spec_version", "updated_at"]
     assert not any(c["breaking"] for c in changes)
-    assert set(changes[0]) == {"kind", "path", "breaking", "before", "after"}
+    assert set(changes[0]) == {"kind", "path", "breaking", "before", "after", "table", "field",
+                               "table_id", "field_id", "name", "reason"}
 
 
 def test_diff_prints_text_and_markdown(tmp_path):
@@ -252,7 +253,7 @@ def test_sync_refuses_different_content_under_the_same_version(checkout, current
     assert done.returncode == 1
     assert "bump spec_version" in done.stderr
     assert git(peer, "branch", "--list", BRANCH) == ""
-    assert report(source)["peers"][0]["findings"] == ["version-not-bumped"]
+    assert report(source)["peers"][0]["findings"] == ["version-not-bumped", "updated-at-unchanged"]
 
 
 def test_sync_keeps_a_commit_someone_pushed_to_the_sync_branch(checkout, current_spec):

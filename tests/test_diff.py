@@ -10,6 +10,9 @@ import pytest
 import yaml
 
 from sync_action.compare import MISSING, PEER_INVALID, VERSION_NOT_BUMPED, PeerResult, compare
+from sync_action.terms import Finding
+
+UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 from sync_action.diff import Change, diff_documents, is_ignored, split_ignored
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, git_blob_sha, load_bytes, load_file
@@ -81,6 +84,12 @@ def test_a_change_has_the_reports_shape(spec):
         "breaking": False,
         "before": "STRUKT1/strukt-system",
         "after": "STRUKT1/strukt-app",
+        "table": None,
+        "field": None,
+        "table_id": None,
+        "field_id": None,
+        "name": None,
+        "reason": None,
     }
 
 
@@ -522,7 +531,7 @@ def test_other_files_get_a_generic_diff_with_dotted_paths_and_the_same_shape():
         Change("added", "limits.disk", False, None, "10Gi"),
         Change("removed", "limits.memory", False, "1Gi", None),
     ]
-    assert all(set(c.to_json()) == {"kind", "path", "breaking", "before", "after"} for c in changes)
+    assert all(c.to_json()["table"] is None and c.to_json()["reason"] is None for c in changes)
 
 
 def test_a_generic_change_of_type_is_one_changed_entry():
@@ -663,7 +672,7 @@ def test_different_content_under_the_same_version_is_version_not_bumped(spec):
 
     assert result.drift
     assert result.breaking is False  # the field was added here, not removed
-    assert result.findings == [VERSION_NOT_BUMPED]
+    assert result.findings == [VERSION_NOT_BUMPED, UPDATED_AT_UNCHANGED]
 
 
 def test_a_bumped_version_is_not_version_not_bumped(spec):
@@ -673,7 +682,7 @@ def test_a_bumped_version_is_not_version_not_bumped(spec):
     result = compared(local_spec(spec), peer_file(yaml.safe_dump(peer).encode()))
 
     assert result.drift
-    assert result.findings == []
+    assert VERSION_NOT_BUMPED not in result.findings
 
 
 def test_version_not_bumped_is_only_reported_when_required(spec):
@@ -684,7 +693,7 @@ def test_version_not_bumped_is_only_reported_when_required(spec):
     )
 
     assert result.drift
-    assert result.findings == []
+    assert VERSION_NOT_BUMPED not in result.findings
 
 
 def test_differences_that_are_all_ignored_are_not_drift(spec):

@@ -97,5 +97,6 @@ def test_a_consumer_names_the_sync_pull_request_that_will_fix_it(
     assert run.returncode == 0
     [result] = run.results
     assert result["pr_url"] == f"{local_github.server_url}/{CONSUMER}/pull/{pull.number}"
-    assert f"fix pending in {CONSUMER}#{pull.number}" in run.report["peers"][0]["findings"]
+    assert run.report["peers"][0]["pending_pr"] == {
+        "repository": CONSUMER, "number": pull.number, "url": result["pr_url"]}
     assert run.report["peers"][0]["provenance"]["state"] == "behind-source"
