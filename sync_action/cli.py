@@ -23,7 +23,7 @@ from sync_action.runner import Runner
 MODES_HELP = {
     "drift": "compare this repository's file with each peer's copy and write the drift report",
     "sync": "put this repository's file on the sync branch of each consumer (a PR on GitHub)",
-    "diff": "show the semantic changes from OLD to NEW",
+    "diff": "show the semantic changes from the consumer's copy to the source's (OLD to NEW)",
     "validate": "check that spec files are well formed and valid",
 }
 BOOLEAN_INPUTS = (
@@ -121,8 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
             "--app-private-key-file", metavar="PATH", help="the GitHub App's private key (PEM file)"
         )
     diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
-    diff.add_argument("old", help="the earlier copy (the peer's)")
-    diff.add_argument("new", help="the later copy (this repository's)")
+    diff.add_argument("old", help="one copy: the consumer's, unless --role source")
+    diff.add_argument("new", help="the other copy: the source's, unless --role source")
+    diff.add_argument(
+        "--role",
+        choices=("consumer", "source"),
+        default="consumer",
+        help="the role of OLD's side: consumer (default; changes read OLD -> NEW) or "
+        "source (changes read NEW -> OLD, toward the source)",
+    )
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.add_argument("--ignore", default="", help="dotted paths with * to leave out")
     validate = commands.add_parser(
@@ -167,6 +174,8 @@ def _diff(args: argparse.Namespace, runner: Runner) -> int:
 
     old = spec.load_file(Path(args.old), args.old)
     new = spec.load_file(Path(args.new), args.new)
+    if args.role == "source":  # every change reads from the consumer's copy to the source's
+        old, new = new, old
     changes, ignored = diff.split_ignored(
         diff.diff_documents(old.data, new.data), split_list(args.ignore)
     )

@@ -184,10 +184,26 @@ def assert_valid_report(report: dict[str, Any]) -> None:
     assert not errors, errors
 
 
-def pull_request_event(number: int, repository: str = SOURCE) -> dict[str, Any]:
+def pull_request_event(
+    number: int,
+    repository: str = SOURCE,
+    *,
+    base_sha: str | None = None,
+    head_sha: str | None = None,
+    head_ref: str = "feature",
+    base_ref: str = "main",
+) -> dict[str, Any]:
+    """A `pull_request` webhook payload as GitHub sends it: each side names its branch,
+    commit and repository (the sha keys only when given, as older scenarios had none)."""
+    head: dict[str, Any] = {"ref": head_ref, "repo": {"full_name": repository}}
+    base: dict[str, Any] = {"ref": base_ref, "repo": {"full_name": repository}}
+    if head_sha:
+        head["sha"] = head_sha
+    if base_sha:
+        base["sha"] = base_sha
     return {
         "action": "synchronize",
         "number": number,
-        "pull_request": {"number": number, "head": {"ref": "feature"}, "base": {"ref": "main"}},
+        "pull_request": {"number": number, "head": head, "base": base},
         "repository": {"full_name": repository},
     }
