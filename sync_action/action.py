@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, pr_change, report, roles, spec, sync
+from sync_action import drift, gate, pr_change, report, roles, spec, sync
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
@@ -51,7 +51,12 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         change = pr_change.own_change(cfg, host, local)
         results, code = drift.run(cfg, host, local, runner, change)
     ctx = drift.context(cfg)
-    write_report(cfg, report.build(local, results, ctx, change))
+    checks: list[dict[str, object]] = []
+    if cfg.mode == "drift":
+        alarms = gate.alarms(cfg, results, change)
+        checks = gate.to_json(cfg, alarms)
+        ctx = replace(ctx, verdict=gate.line(cfg, alarms))
+    write_report(cfg, report.build(local, results, ctx, change, checks))
     runner.set_outputs(outputs(cfg, local, results, change))
     runner.add_summary(report.summary(local, results, ctx, change))
     return code

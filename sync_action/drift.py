@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TypeVar
 
 from sync_action import gate, provenance, report
@@ -104,8 +105,9 @@ def run(
         runner.warning(change.message, title="Pull request's base not read")
     for result in results:
         _log(runner, result, cfg, change)
-    gate_code = gate.report(cfg, gate.alarms(cfg, results, change), runner)
-    ctx = context(cfg)
+    alarms = gate.alarms(cfg, results, change)
+    gate_code = gate.report(cfg, alarms, runner)
+    ctx = replace(context(cfg), verdict=gate.line(cfg, alarms))
     if should_comment(cfg):
         comment_code = upsert_comment(cfg, host, local, results, ctx, runner, change)
     else:

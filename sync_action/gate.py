@@ -57,7 +57,7 @@ def _change_alarms(cfg: Config, change: PullChange) -> Iterable[Alarm]:
         yield Alarm(
             Condition.BREAKING,
             subject,
-            f"{subject} makes {_breaking(change.changes)} to {cfg.schema_path}",
+            f"{subject} makes {_breaking(change.changes, f' to {cfg.schema_path}')}",
         )
     for finding in change.findings:
         condition = _condition(finding)
@@ -81,7 +81,7 @@ def _peer_alarms(cfg: Config, result: PeerResult) -> Iterable[Alarm]:
         yield Alarm(
             Condition.BREAKING,
             peer,
-            f"{_breaking(result.changes)} from {old['repository']} to {new['repository']}",
+            _breaking(result.changes, f" from {old['repository']} to {new['repository']}"),
         )
     for finding in result.findings:
         condition = _condition(finding)
@@ -104,13 +104,38 @@ def _condition(finding: str) -> Condition | None:
         return None
 
 
-def _breaking(changes: Sequence[Change]) -> str:
-    """`2 breaking change(s), first tables.meals.fields.calories.type (type-changed)`."""
+def _breaking(changes: Sequence[Change], where: str) -> str:
+    """`2 breaking change(s) <where>, first tables.meals.fields.calories.type (type-changed)`."""
     breaking = [c for c in changes if c.breaking]
     return (
-        f"{len(breaking)} breaking change(s), first {breaking[0].path} "
+        f"{len(breaking)} breaking change(s){where}, first {breaking[0].path} "
         f"({breaking[0].reason or 'breaking'})"
     )
+
+
+def to_json(cfg: Config, found: Sequence[Alarm]) -> list[dict[str, object]]:
+    """The report's `checks`: every alarm, and whether it fails the step."""
+    return [
+        {
+            "condition": a.condition.value,
+            "subject": a.subject,
+            "fails": a.condition in cfg.fail_on,
+            "message": a.text,
+        }
+        for a in found
+    ]
+
+
+def line(cfg: Config, found: Sequence[Alarm]) -> str:
+    """What the check does to the pull request, in one line for the comment."""
+    failing = [a for a in found if a.condition in cfg.fail_on]
+    if failing:
+        what = ", ".join(f"`{a.condition}` ({a.subject})" for a in failing)
+        return f"❌ **This check fails** (`fail-on`): {what}."
+    if found:
+        what = ", ".join(f"`{a.condition}` ({a.subject})" for a in found)
+        return f"This check passes, with warnings that `fail-on` does not name: {what}."
+    return "This check passes."
 
 
 def report(cfg: Config, found: Sequence[Alarm], runner: Runner) -> int:

@@ -37,6 +37,7 @@ class Context:
     ignore: tuple[str, ...] = ()
     run_url: str | None = None  # the workflow run, on the runner
     role: str = "source"
+    verdict: str = ""  # what the check does to the pull request (drift mode)
 
 
 def utc_now() -> str:
@@ -44,7 +45,11 @@ def utc_now() -> str:
 
 
 def build(
-    local: Spec, results: Sequence[PeerResult], ctx: Context, change: PullChange | None = None
+    local: Spec,
+    results: Sequence[PeerResult],
+    ctx: Context,
+    change: PullChange | None = None,
+    checks: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The contract's JSON report; `peer` and `changes` describe the first peer."""
     peers = [peer_entry(r) for r in results]
@@ -66,6 +71,7 @@ def build(
         "breaking": any(r.breaking for r in results) or bool(change and change.breaking),
         "ignore": list(ctx.ignore),
         "pull_request": change.to_json() if change is not None else None,
+        "checks": list(checks),
     }
 
 
@@ -164,6 +170,8 @@ def details(local: Spec, results: Sequence[PeerResult], budget: int) -> str:
     left = budget
     cut = 0
     for r in results:
+        if r.status == Status.PENDING:
+            continue  # its changes are this pull request's own, shown above
         if not (r.changes or r.ignored or r.message or r.missing):
             continue
         text, omitted = _peer_details(r, max(left - 400, 0))
@@ -261,6 +269,7 @@ def comment(
         )
     body = (
         head
+        + (f"{ctx.verdict}\n\n" if ctx.verdict else "")
         + own_change(change, local)
         + pending_lines(results)
         + overview(local, results)
@@ -280,7 +289,8 @@ def summary(
         f"## {title}: `{local.path}` — {verdict}\n\n"
         f"Version `{local.version}`, SHA-256 `{local.sha256[:12]}…`\n\n"
     )
-    extra = own_change(change, local) + pending_lines(results)
+    extra = (f"{ctx.verdict}\n\n" if ctx.verdict else "") + own_change(change, local)
+    extra += pending_lines(results)
     budget = BUDGET // 2 if change else BUDGET
     return fit(
         head + extra + overview(local, results) + details(local, results, budget) + _footer(ctx)

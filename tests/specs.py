@@ -33,7 +33,7 @@ def add_field(data: dict[str, Any]) -> None:
 
 
 def break_type(data: dict[str, Any]) -> None:
-    """Breaking: Meals › Calories changes type."""
+    """Breaking: the type of meals.calories changes."""
     data["tables"]["meals"]["fields"]["calories"]["type"] = "string"
 
 

@@ -23,8 +23,14 @@ def source_pull(github, workspace: Path, head: bytes) -> dict:
 
 
 def check(workspace, github, event, repository=SOURCE, peers=CONSUMER, **inputs):
-    return run_action(workspace, github, {"peer-repos": peers, **inputs},
-                      event_name="pull_request", event=event, repository=repository)
+    return run_action(
+        workspace,
+        github,
+        {"peer-repos": peers, **inputs},
+        event_name="pull_request",
+        event=event,
+        repository=repository,
+    )
 
 
 def test_a_consumer_equal_to_the_base_is_pending_and_the_gate_passes(
@@ -45,7 +51,10 @@ def test_a_consumer_equal_to_the_base_is_pending_and_the_gate_passes(
     assert (own["number"], own["base_sha"]) == (1, event["pull_request"]["base"]["sha"])
     assert own["head_sha"] == event["pull_request"]["head"]["sha"]
     assert [c["path"] for c in own["changes"]] == [
-        "spec_version", "tables.users.fields.timezone", "updated_at"]
+        "spec_version",
+        "tables.users.fields.timezone",
+        "updated_at",
+    ]
     assert own["breaking"] is False and own["findings"] == []
 
 
@@ -74,8 +83,12 @@ def test_a_breaking_change_without_a_major_bump_fails_naming_the_version(
     run = check(workspace, github, event, **GATE)
     assert run.returncode == 1
     errors = run.commands("error")
-    assert any("breaking changes need v2.0.0 or later; this file has v1.1.0" in e
-               and "(fail-on: version-too-small)" in e and "pull request #1" in e for e in errors)
+    assert any(
+        "breaking changes need v2.0.0 or later; this file has v1.1.0" in e
+        and "(fail-on: version-too-small)" in e
+        and "pull request #1" in e
+        for e in errors
+    )
     assert any("(fail-on: breaking)" in e and "pull request #1" in e for e in errors)
     assert run.report["pull_request"]["findings"] == ["version-too-small"]
     assert run.report["pull_request"]["required_version"] == "v2.0.0"
@@ -83,9 +96,7 @@ def test_a_breaking_change_without_a_major_bump_fails_naming_the_version(
     assert run.outputs["drift"] == "false"
 
 
-def test_a_major_bump_clears_the_version_but_breaking_still_fails(
-    workspace, github, current_spec
-):
+def test_a_major_bump_clears_the_version_but_breaking_still_fails(workspace, github, current_spec):
     event = source_pull(github, workspace, edited(current_spec, "v2.0.0", break_type))
     run = check(workspace, github, event, **GATE)
     assert run.returncode == 1
@@ -106,9 +117,7 @@ def test_a_consumer_that_differs_from_the_base_too_is_drift(workspace, github, c
     assert any("(fail-on: drift)" in e and CONSUMER in e for e in run.commands("error"))
 
 
-def test_a_pull_request_that_leaves_the_file_alone_writes_nothing(
-    workspace, github, current_spec
-):
+def test_a_pull_request_that_leaves_the_file_alone_writes_nothing(workspace, github, current_spec):
     event = source_pull(github, workspace, current_spec)
     run = check(workspace, github, event, **GATE)
     assert run.returncode == 0
@@ -129,9 +138,7 @@ def test_a_pull_request_run_costs_at_most_one_request_more_than_a_push(
     assert len(github.reads()) <= push + 1
 
 
-def test_the_base_is_read_from_the_checkout_when_it_has_the_commit(
-    workspace, github, current_spec
-):
+def test_the_base_is_read_from_the_checkout_when_it_has_the_commit(workspace, github, current_spec):
     git(workspace, "init", "-q", "-b", "main")
     git(workspace, "add", "-A")
     git(workspace, "commit", "-qm", "base")
@@ -149,8 +156,14 @@ def test_without_git_the_base_comes_from_the_api(workspace, github, current_spec
     event = source_pull(github, workspace, edited(current_spec, "v1.1.0", add_field))
     empty = tmp_path / "no-git"
     empty.mkdir()
-    run = run_action(workspace, github, {"peer-repos": CONSUMER, **GATE},
-                     event_name="pull_request", event=event, env={"PATH": str(empty)})
+    run = run_action(
+        workspace,
+        github,
+        {"peer-repos": CONSUMER, **GATE},
+        event_name="pull_request",
+        event=event,
+        env={"PATH": str(empty)},
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.results[0]["status"] == "pending"
 
@@ -178,8 +191,9 @@ def test_a_consumer_pull_request_that_edits_its_copy_is_edits_synced_copy(
     workspace, github, current_spec
 ):
     event = consumer_pull(github, workspace, edited(current_spec, "v1.1.0", add_field))
-    run = check(workspace, github, event, repository=CONSUMER, peers=SOURCE,
-                **{"fail-on": "edited"})
+    run = check(
+        workspace, github, event, repository=CONSUMER, peers=SOURCE, **{"fail-on": "edited"}
+    )
     assert run.returncode == 1
     assert run.report["role"] == "consumer"
     assert "edits-synced-copy" in run.report["pull_request"]["findings"]

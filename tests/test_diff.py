@@ -10,12 +10,12 @@ import pytest
 import yaml
 
 from sync_action.compare import MISSING, PEER_INVALID, VERSION_NOT_BUMPED, PeerResult, compare
-from sync_action.terms import Finding
-
-UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 from sync_action.diff import Change, diff_documents, is_ignored, split_ignored
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, git_blob_sha, load_bytes, load_file
+from sync_action.terms import Finding
+
+UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
