@@ -59,8 +59,9 @@ NEEDS = {
 }
 
 
-def lowest(version: str, how: str) -> str | None:
-    """The lowest version above `version` that a change of level `how` accepts."""
+def lowest(version: str, how: str, style: str | None = None) -> str | None:
+    """The lowest version above `version` that a change of level `how` accepts, written
+    with a leading `v` when `style` (the version people edit; default `version`) has one."""
     parts = numbers(version)
     if parts is None:
         return None
@@ -70,7 +71,7 @@ def lowest(version: str, how: str) -> str | None:
         "minor": (major, minor + 1, 0),
         "patch": (major, minor, patch + 1),
     }[how]
-    prefix = "v" if version.startswith("v") else ""
+    prefix = "v" if (style or version).startswith("v") else ""
     return prefix + ".".join(str(n) for n in wanted)
 
 
@@ -110,7 +111,7 @@ def check(
             )
         return None
     how = level(changes)
-    required = lowest(old, how)
+    required = lowest(old, how, style=new)
     have, need = version_order(new), version_order(required)
     if required is None or have is None or need is None or have >= need:
         return None

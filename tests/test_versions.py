@@ -111,6 +111,12 @@ def test_a_legacy_version_key_counts_as_the_version():
     assert found is not None and found.message.startswith("breaking changes need 2.0.0 or later")
 
 
+def test_the_version_needed_is_written_like_the_file_people_edit():
+    found = verdict(load_bytes(LEGACY.read_bytes(), "legacy.yaml"), spec("v1.0.0", describe))
+    assert found is not None
+    assert found.message == "changes need v1.0.1 or later; this file has v1.0.0"
+
+
 @pytest.mark.parametrize(
     ("version", "how", "expected"),
     [("v1", "minor", "v1.1.0"), ("1.2.3", "patch", "1.2.4"), ("v0.9", "major", "v1.0.0")],
