@@ -8,7 +8,6 @@ passes the same inputs by name, so both paths share every check and message.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from sync_action import event as events
 from sync_action.errors import UsageError
 from sync_action.terms import Condition, Role, VersionPolicy
 
@@ -56,7 +56,6 @@ BOOLEANS = {
     "off": False,
 }
 MODES = ("drift", "sync")
-PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
@@ -188,7 +187,7 @@ def load(
     dirs = tuple(_peer_dir(d) for d in peer_dirs)
     peers = peer_list(raw["peer-repos"], repository, required=not dirs)
     event_name = env.get("GITHUB_EVENT_NAME", "")
-    event = _event(env)
+    event = events.read(env)
     spec_schema, spec_schema_path = _spec_schema(workspace, raw["spec-schema"])
     token = (raw["token"] or env.get("GITHUB_TOKEN", "") or env.get("GH_TOKEN", "")).strip()
     app_id, app_key = _app(raw["app-id"], raw["app-private-key"])
@@ -222,7 +221,7 @@ def load(
         repository=repository,
         sha=env.get("GITHUB_SHA", "").strip(),
         event_name=event_name,
-        pr_number=_pr_number(event_name, event),
+        pr_number=events.pr_number(event_name, event),
         api_url=(env.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
         server_url=(env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
         output_file=_writable(env.get("GITHUB_OUTPUT", ""), "GITHUB_OUTPUT"),
@@ -237,10 +236,10 @@ def load(
             if flags["require-version-bump"]
             else VersionPolicy.NONE
         ),
-        ref=_own_ref(env, event_name, event),
-        base_sha=_pr_sha(event_name, event, "base"),
-        head_sha=_pr_sha(event_name, event, "head"),
-        run_url=_run_url(env, repository),
+        ref=events.own_ref(env, event_name, event),
+        base_sha=events.pr_sha(event_name, event, "base"),
+        head_sha=events.pr_sha(event_name, event, "head"),
+        run_url=events.run_url(env, repository),
     )
 
 
@@ -268,37 +267,6 @@ def fail_on(value: str, fail_on_drift: bool) -> frozenset[Condition]:
     if Condition.NEVER in words and len(set(words)) > 1:
         raise UsageError("Input 'fail-on': 'never' cannot be combined with other conditions")
     return frozenset(Condition(word) for word in words if word != Condition.NEVER)
-
-
-def _own_ref(env: Mapping[str, str], event_name: str, event: Mapping[str, Any]) -> str:
-    """This repository's side as people name it: the pull request's head branch, else
-    the branch or tag of GITHUB_REF, else the commit."""
-    if event_name in PR_EVENTS:
-        head = ((event.get("pull_request") or {}).get("head") or {}).get("ref")
-        if isinstance(head, str) and head:
-            return head
-    ref = env.get("GITHUB_REF", "").strip()
-    for prefix in ("refs/heads/", "refs/tags/"):
-        if ref.startswith(prefix):
-            return ref[len(prefix) :]
-    return env.get("GITHUB_SHA", "").strip()
-
-
-def _pr_sha(event_name: str, event: Mapping[str, Any], side: str) -> str | None:
-    """`pull_request.base.sha` / `head.sha` of a pull request event, when well formed."""
-    if event_name not in PR_EVENTS:
-        return None
-    sha = ((event.get("pull_request") or {}).get(side) or {}).get("sha")
-    return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40}", sha) else None
-
-
-def _run_url(env: Mapping[str, str], repository: str) -> str | None:
-    """The workflow run's page, where the full report is (GITHUB_RUN_ID on the runner)."""
-    run_id = env.get("GITHUB_RUN_ID", "").strip()
-    if not (run_id.isdigit() and repository):
-        return None
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{repository}/actions/runs/{run_id}"
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
@@ -409,29 +377,6 @@ def _peer_dir(value: str) -> Path:
     if not path.is_dir():
         raise UsageError(f"--peer-dir: '{value}' is not a directory")
     return path.resolve()
-
-
-def _event(env: Mapping[str, str]) -> dict[str, Any]:
-    """The webhook payload; a path that is set must hold a JSON object."""
-    path = env.get("GITHUB_EVENT_PATH", "")
-    if not path:
-        return {}
-    try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"GITHUB_EVENT_PATH names a file that does not exist: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"GITHUB_EVENT_PATH is not a readable JSON file: {exc}") from None
-    if not isinstance(event, dict):
-        raise UsageError("GITHUB_EVENT_PATH does not hold a JSON object")
-    return event
-
-
-def _pr_number(event_name: str, event: Mapping[str, Any]) -> int | None:
-    if event_name not in PR_EVENTS:
-        return None
-    number = (event.get("pull_request") or {}).get("number", event.get("number"))
-    return number if isinstance(number, int) else None
 
 
 def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, str | None]:
