@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync
+from sync_action import drift, report, spec, sync, validation
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
@@ -38,7 +38,7 @@ def make_host(cfg: Config) -> Hosting:
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
-    spec.validate(local, cfg.spec_schema)
+    validation.validate(local, cfg.spec_schema)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)

@@ -203,15 +203,14 @@ def _short(value: object) -> str:
 
 
 def _validate(args: argparse.Namespace, runner: Runner) -> int:
-    from sync_action import spec
-    from sync_action.config import load_schema_file
+    from sync_action import spec, validation
 
-    schema = load_schema_file(args.spec_schema) if args.spec_schema else None
+    schema = validation.load_schema_file(args.spec_schema) if args.spec_schema else None
     failed: SpecError | None = None
     for name in args.files:
         try:
             loaded = spec.load_file(Path(name), name)
-            spec.validate(loaded, schema)
+            validation.validate(loaded, schema)
         except SpecError as exc:
             for line in exc.message.splitlines():
                 runner.error(line, title=exc.title, file=exc.file, line=exc.line)
