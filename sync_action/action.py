@@ -11,7 +11,9 @@ from sync_action import drift, report, spec, sync, validation
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
+from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
+from sync_action.modes_common import context
 from sync_action.runner import Runner
 
 
@@ -44,7 +46,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         cfg = _local_context(cfg, host)
     mode = sync if cfg.mode == "sync" else drift
     results, code = mode.run(cfg, host, local, runner)
-    ctx = drift.context(cfg)
+    ctx = context(cfg)
     write_report(cfg, report.build(local, results, ctx))
     runner.set_outputs(outputs(cfg, local, results))
     runner.add_summary(report.summary(local, results, ctx))
@@ -53,8 +55,6 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
     """Off the runner, name the peers, this repository and its commit from git."""
-    from sync_action.local import head_commit, repo_name
-
     changes: dict[str, object] = {}
     if not cfg.peer_repos:
         changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))

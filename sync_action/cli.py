@@ -19,6 +19,7 @@ from sync_action import __version__
 from sync_action.config import DEFAULTS, debug_enabled
 from sync_action.errors import EXIT_OK, EXIT_REMOTE, ActionError, SpecError, UsageError
 from sync_action.runner import Runner
+from sync_action.vocabulary import Status
 
 MODES_HELP = {
     "drift": "compare this repository's file with each peer's copy and write the drift report",
@@ -53,7 +54,7 @@ def _run(
 
     if config.is_disabled(inputs, env):
         runner.output_file = config.output_file(env)
-        runner.set_output("sync-status", "disabled")
+        runner.set_output("sync-status", Status.DISABLED)
         runner.notice(
             "schema-sync is disabled (the 'disabled' input or SCHEMA_SYNC_DISABLED); "
             "nothing was checked or written.",

@@ -17,6 +17,7 @@ from typing import Any
 from sync_action.compare import PeerResult
 from sync_action.diff import Change
 from sync_action.spec import Spec
+from sync_action.vocabulary import Status
 
 GITHUB_LIMIT = 65_536
 BUDGET = 60_000  # room for the header, marker and footer around the tables
@@ -113,7 +114,7 @@ def changes_table(changes: Sequence[Change], budget: int) -> tuple[str, int]:
 
 
 def _status_icon(result: PeerResult) -> str:
-    if result.status in ("failed", "refused") or result.missing:
+    if result.status in (Status.FAILED, Status.REFUSED) or result.missing:
         return "❌"
     return "⚠️" if result.drift else "✅"
 
@@ -133,7 +134,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        status = r.status or ("drift" if r.drift else "in-sync")
+        status = r.status or (Status.DRIFT if r.drift else Status.IN_SYNC)
         link = f" ([#{r.pr_number}]({r.pr_url}))" if r.pr_url and r.pr_number else ""
         lines.append(
             f"| {_status_icon(r)} `{r.repository}` | `{r.ref}` | {status}{link} "

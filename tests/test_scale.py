@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from sync_action.config import write_limits
-from sync_action.drift import MAX_WORKERS
 from sync_action.errors import UsageError
+from sync_action.modes_common import MAX_WORKERS
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 from tests.actionrun import SOURCE, TOKEN, run_action
 from tests.conftest import SPEC_PATH
