@@ -44,8 +44,8 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
-    mode = sync if cfg.mode == "sync" else drift
-    results, code = mode.run(cfg, host, local, runner)
+    run = sync.run if cfg.mode == "sync" else drift.run
+    results, code = run(cfg, host, local, runner)
     ctx = context(cfg)
     write_report(cfg, report.build(local, results, ctx))
     runner.set_outputs(outputs(cfg, local, results))

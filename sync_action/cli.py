@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = os.environ
     runner = Runner(on_runner=env.get("GITHUB_ACTIONS") == "true")
     if args.command == "diff":
-        return _guarded(runner, env, lambda: _diff(args, runner))
+        return _guarded(runner, env, lambda: _diff(args))
     if args.command == "validate":
         return _guarded(runner, env, lambda: _validate(args, runner))
     inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
@@ -162,7 +162,7 @@ def _read_key(path: str) -> str:
         raise UsageError(f"--app-private-key-file: cannot read {path} ({exc.strerror})") from None
 
 
-def _diff(args: argparse.Namespace, runner: Runner) -> int:
+def _diff(args: argparse.Namespace) -> int:
     from sync_action import diff, report, spec
     from sync_action.config import split_list
 

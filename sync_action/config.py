@@ -191,7 +191,7 @@ def load(
         schema_path=schema_path,
         peer_repos=peers,
         peer_path=peer_path,
-        peer_ref=ref_name(raw["peer-ref"], "peer-ref", allow_sha=True),
+        peer_ref=ref_name(raw["peer-ref"], "peer-ref"),
         token=token,
         fail_on_drift=flags["fail-on-drift"],
         comment=flags["comment"],
@@ -276,7 +276,7 @@ def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[st
     return tuple(peers)
 
 
-def ref_name(value: str, name: str, *, allow_sha: bool = False) -> str | None:
+def ref_name(value: str, name: str) -> str | None:
     """A branch or tag name git would accept (check-ref-format rules)."""
     if not value:
         return None

@@ -58,14 +58,14 @@ class GitHubRetry(Retry):
     def new(self, **kw: Any) -> GitHubRetry:
         kw.setdefault("deadline", self.deadline)
         kw.setdefault("started", self.started)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if status_code in (403, 429):
             return bool(self.total)  # `increment` tells a rate limit from a refusal
         return super().is_retry(method, status_code, has_retry_after)
 
-    def increment(  # type: ignore[override]
+    def increment(
         self,
         method: str | None = None,
         url: str | None = None,
@@ -88,8 +88,9 @@ class GitHubRetry(Retry):
     def backoff(self) -> float:
         """Exponential backoff with equal jitter: base/2 .. base, base doubling per retry."""
         base = min(self.backoff_factor * 2 ** max(len(self.history) - 1, 0), self.backoff_max)
-        return base / 2 + random.uniform(0, base / 2)
+        return float(base / 2 + random.uniform(0, base / 2))
 
-    def sleep(self, response: Any = None) -> None:
+    def sleep(self, response: Any = None) -> None:  # noqa: ARG002 (urllib3 passes it)
+        """Wait what `increment` decided: a rate limit's own wait, else the backoff."""
         if self.wait > 0:
             time.sleep(self.wait)

@@ -157,19 +157,21 @@ class LocalHosting:
         return PullRequest(0, "", branch, head, base, title, body, ())
 
     def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
-        return None
+        """Nothing to edit: the sync branch stands in for the pull request."""
 
     def close_pull(self, repo: str, number: int, comment: str) -> None:
-        return None
+        """Nothing to close: a local sync opens no pull request."""
 
     def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
+        """Nothing to label: checkouts have no labels."""
+
+    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:  # noqa: ARG002
+        """Checkouts have no comments."""
         return None
 
-    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
-        return None
-
-    def create_comment(self, repo: str, number: int, body: str) -> Comment:
+    def create_comment(self, repo: str, number: int, body: str) -> Comment:  # noqa: ARG002
+        """Checkouts have no comments: the body is handed back, written nowhere."""
         return Comment(0, body, "")
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
-        return None
+        """Checkouts have no comments."""

@@ -144,7 +144,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def details(local: Spec, results: Sequence[PeerResult], budget: int) -> str:
+def details(results: Sequence[PeerResult], budget: int) -> str:
     """Per-peer change tables, collapsed, cut to fit `budget` characters."""
     parts: list[str] = []
     left = budget
@@ -204,7 +204,7 @@ def comment(
             f"This copy differs from {len(drifted)} of {len(results)} peer(s)"
             f"{', with breaking changes' if breaking else ''}.\n\n"
         )
-    body = head + overview(local, results) + details(local, results, BUDGET)
+    body = head + overview(local, results) + details(results, BUDGET)
     return fit(f"{marker}\n{body}{_footer(ctx)}")
 
 
@@ -217,7 +217,7 @@ def summary(local: Spec, results: Sequence[PeerResult], ctx: Context) -> str:
         f"## {title}: `{local.path}` — {verdict}\n\n"
         f"Version `{local.version}`, SHA-256 `{local.sha256[:12]}…`\n\n"
     )
-    return fit(head + overview(local, results) + details(local, results, BUDGET) + _footer(ctx))
+    return fit(head + overview(local, results) + details(results, BUDGET) + _footer(ctx))
 
 
 def pr_body(

@@ -100,9 +100,7 @@ def _invalid(spec: Spec, problems: list[Problem]) -> SpecError:
     lines = [p.render(spec.path) for p in problems[:20]]
     if len(problems) > 20:
         lines.append(f"... and {len(problems) - 20} more")
-    error = SpecError("\n".join(lines), file=spec.path, line=first.line)
-    error.problems = problems  # type: ignore[attr-defined]
-    return error
+    return SpecError("\n".join(lines), file=spec.path, line=first.line)
 
 
 def _schema_problems(data: dict[str, Any], schema: dict[str, Any]) -> list[Problem]:
@@ -118,7 +116,7 @@ def _schema_problems(data: dict[str, Any], schema: dict[str, Any]) -> list[Probl
 
 def _schema_message(error: Any) -> str:
     if error.validator == "additionalProperties" and error.absolute_path:
-        return error.message.replace("Additional properties", "unknown keys")
+        return str(error.message).replace("Additional properties", "unknown keys")
     return str(error.message)
 
 

@@ -25,7 +25,7 @@ MAX_NODES = 2_000_000  # keys and values after expanding aliases; 1,000 x 20 tab
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml composes; `_Builder` constructs. PyYAML's own constructors serve the
     rare tags (`!!omap`, `!!pairs`) and the scalar conversions."""
 
@@ -42,9 +42,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
         return tag
 
-    def construct_yaml_timestamp(self, node: ScalarNode) -> str:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: ScalarNode) -> str:
         value = super().construct_yaml_timestamp(node)
-        text = value.isoformat()
+        text: str = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

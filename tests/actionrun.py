@@ -33,8 +33,12 @@ def traces(run: ActionRun, github: Any) -> dict[str, str]:
     """Everywhere a run leaves text: the log (but for the runner's `::add-mask::` lines),
     outputs, summary, every file in the workspace, and what was written to GitHub."""
     log = "\n".join(ln for ln in run.stdout.splitlines() if not ln.startswith("::add-mask::"))
-    places = {"stdout": log, "stderr": run.stderr, "summary": run.summary,
-              "outputs": json.dumps(run.outputs)}
+    places = {
+        "stdout": log,
+        "stderr": run.stderr,
+        "summary": run.summary,
+        "outputs": json.dumps(run.outputs),
+    }
     for file in run.workspace.rglob("*"):
         if file.is_file():
             places[str(file)] = file.read_bytes().decode("utf-8", "replace")
@@ -48,8 +52,14 @@ def traces(run: ActionRun, github: Any) -> dict[str, str]:
 
 def leaks(run: ActionRun, github: Any, secrets: list[str]) -> list[str]:
     """The places of `traces` that hold any of `secrets`."""
-    return sorted({where for where, text in traces(run, github).items()
-                   for secret in secrets if secret and secret in text})
+    return sorted(
+        {
+            where
+            for where, text in traces(run, github).items()
+            for secret in secrets
+            if secret and secret in text
+        }
+    )
 
 
 def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
@@ -153,7 +163,12 @@ def run_action(
     environment.update(env or {})
     done = subprocess.run(
         [sys.executable, str(ENTRYPOINT)],
-        cwd=workspace, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=workspace,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     report_path = values.get("report-path") or "schema-drift-report/schema_drift_report.json"
     run = ActionRun(
@@ -177,10 +192,13 @@ def assert_valid_report(report: dict[str, Any]) -> None:
 
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(resources.files("sync_action").joinpath(
-        "schemas/drift-report.schema.json").read_text())
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in Draft202012Validator(schema).iter_errors(report)]
+    schema = json.loads(
+        resources.files("sync_action").joinpath("schemas/drift-report.schema.json").read_text()
+    )
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in Draft202012Validator(schema).iter_errors(report)
+    ]
     assert not errors, errors
 
 
