@@ -5,7 +5,7 @@ from __future__ import annotations
 from sync_action import provenance, report
 from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError, most_severe
 from sync_action.hosting import Hosting
 from sync_action.modes_common import context, fan_out
 from sync_action.runner import Runner
@@ -55,10 +55,10 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
         comment_code = upsert_comment(cfg, host, local, results, ctx, runner)
     else:
         comment_code = EXIT_OK
-    code = max([comment_code, *(r.exit_code for r in results)])
+    codes = [comment_code, *(r.exit_code for r in results)]
     if any(r.drift for r in results) and cfg.fail_on_drift:
-        code = max(code, EXIT_DRIFT)
-    return results, code
+        codes.append(EXIT_DRIFT)
+    return results, most_severe(codes)
 
 
 def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:

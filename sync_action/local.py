@@ -140,12 +140,13 @@ class LocalHosting:
         return commit
 
     def _refuse_checked_out(self, repo: str, branch: str) -> None:
+        """A checked-out branch is not ours to move: that peer fails, the others go on."""
         try:
             current = git(self._dir(repo), "symbolic-ref", "--short", "HEAD").decode().strip()
         except RemoteError:
             return
         if current == branch:
-            raise UsageError(
+            raise Conflict(
                 f"{repo}: the sync branch {branch} is checked out; switch the "
                 "checkout to its base branch first"
             )

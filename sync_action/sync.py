@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sync_action import report
 from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError, SpecError
+from sync_action.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
 from sync_action.hosting import Hosting, PullRequest, RemoteFile
 from sync_action.modes_common import context, fan_out
 from sync_action.runner import Runner
@@ -94,7 +94,7 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
     results = fan_out(cfg.peer_repos, lambda peer: sync_peer(job, peer))
     for result in results:
         _log(runner, result)
-    return results, max((r.exit_code for r in results), default=EXIT_OK)
+    return results, most_severe([r.exit_code for r in results])
 
 
 def sync_peer(job: Job, peer: str) -> PeerResult:
