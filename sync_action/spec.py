@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,10 +93,7 @@ def normalize_version(version: str | None) -> str | None:
 def load_bytes(raw: bytes, path: str) -> Spec:
     """Parse bytes into a Spec, or raise SpecError naming the file, line and reason."""
     if len(raw) > MAX_BYTES:
-        raise SpecError(
-            f"{path}: the file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (5 MiB)",
-            file=path,
-        )
+        raise SpecError(too_large(path, len(raw)), file=path)
     text = _decode(raw, path)
     data, version = _parse(text, path)
     return Spec(
@@ -112,8 +110,9 @@ def load_file(file: Path, display: str | None = None) -> Spec:
     """Read and parse a spec from disk."""
     name = display or str(file)
     try:
-        if file.is_dir():
-            raise SpecError(f"{name}: is a directory, not a file", file=name)
+        size = regular_file_size(file, name)
+        if size > MAX_BYTES:
+            raise SpecError(too_large(name, size), file=name)
         with file.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -121,6 +120,21 @@ def load_file(file: Path, display: str | None = None) -> Spec:
     except OSError as exc:
         raise SpecError(f"{name}: cannot be read ({exc.strerror})", file=name) from None
     return load_bytes(raw, name)
+
+
+def regular_file_size(file: Path, name: str) -> int:
+    """The size of a regular file; anything else (a directory, a FIFO, a device) is
+    refused before it is opened, since reading a FIFO would wait forever."""
+    info = file.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise SpecError(f"{name}: is a directory, not a file", file=name)
+    if not stat.S_ISREG(info.st_mode):
+        raise SpecError(f"{name}: is not a regular file (a pipe, socket or device)", file=name)
+    return info.st_size
+
+
+def too_large(name: str, size: int) -> str:
+    return f"{name}: the file is {size:,} bytes; the limit is {MAX_BYTES:,} (5 MiB)"
 
 
 def _decode(raw: bytes, path: str) -> str:

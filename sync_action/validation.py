@@ -15,7 +15,14 @@ import yaml
 
 from sync_action.errors import SpecError, UsageError
 from sync_action.fastpath import fits_builtin_schema
-from sync_action.spec import Spec, builtin_schema, deprecation_pairs
+from sync_action.spec import (
+    MAX_BYTES,
+    Spec,
+    builtin_schema,
+    deprecation_pairs,
+    regular_file_size,
+    too_large,
+)
 from sync_action.yaml_loader import dotted, line_of
 
 ID_PATTERNS = {"table": "tbl", "field": "fld"}
@@ -187,9 +194,23 @@ def load_schema_file(path: str, display: str | None = None) -> dict[str, Any]:
     """A JSON Schema (JSON or YAML), checked to be a schema before any use."""
     name = display or path
     try:
+        size = regular_file_size(Path(path), name)
+        if size > MAX_BYTES:
+            raise UsageError(f"Input 'spec-schema': {too_large(name, size)}")
         text = Path(path).read_text(encoding="utf-8")
         schema = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except SpecError as exc:
+        raise UsageError(f"Input 'spec-schema': {exc.message}") from None
+    except FileNotFoundError:
+        raise UsageError(f"Input 'spec-schema': {name}: no such file") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{name}:{mark.line + 1}" if mark else name
+        reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise UsageError(
+            f"Input 'spec-schema': {where}: not valid JSON or YAML: {reason}"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise UsageError(f"Input 'spec-schema': '{name}' cannot be read: {exc}") from None
     if not isinstance(schema, dict):
         raise UsageError(f"Input 'spec-schema': '{name}' is not a JSON Schema object")

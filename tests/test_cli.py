@@ -95,7 +95,7 @@ def test_validate_applies_a_user_schema_to_any_file(tmp_path):
 
 def test_diff_of_legacy_against_current_is_three_metadata_changes(tmp_path):
     done = schema_sync(tmp_path, "diff", str(LEGACY), str(CURRENT), "--format", "json")
-    assert done.returncode == 0
+    assert done.returncode == 1  # the files differ
     changes = json.loads(done.stdout)["changes"]
     assert [c["path"] for c in changes] == ["owner_repo", "spec_version", "updated_at"]
     assert not any(c["breaking"] for c in changes)
