@@ -38,7 +38,7 @@ from github.Repository import Repository
 from sync_action.errors import Conflict, NotFound, RemoteError
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
-from sync_action.github_retry import IDEMPOTENT, GitHubRetry
+from sync_action.github_retry import IDEMPOTENT, GitHubRetry, ca_bundle
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 
@@ -157,6 +157,7 @@ class GitHubHosting:
             "seconds_between_requests": None,
             "seconds_between_writes": None,
             "lazy": True,
+            "verify": ca_bundle(),
         }
 
     def _client(self, repo: str) -> Github:

@@ -1,4 +1,5 @@
-"""When to retry a GitHub request, and how long to wait: urllib3's `Retry`, taught GitHub.
+"""How GitHub is reached: which CA to trust, when to retry a request and how long to wait
+(urllib3's `Retry`, taught GitHub).
 
 GET/HEAD/PUT/PATCH/DELETE are retried on 5xx and connection errors with exponential
 backoff and jitter, within a bounded total time; rate limits (403/429 with
@@ -9,6 +10,7 @@ looks for what an ambiguous first attempt made before it tries again.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Mapping
@@ -18,7 +20,21 @@ from typing import Any
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
+from sync_action.errors import UsageError
+
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+
+
+def ca_bundle() -> str | bool:
+    """The CA file to trust: an Enterprise Server with a private CA is reached by setting
+    REQUESTS_CA_BUNDLE or SSL_CERT_FILE (requests itself reads only the former)."""
+    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        path = os.environ.get(name)
+        if path:
+            if not os.path.isfile(path):
+                raise UsageError(f"{name}={path}: no such CA file")
+            return path
+    return True
 
 
 def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
