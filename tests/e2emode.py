@@ -65,7 +65,11 @@ def image() -> str:
     with BUILD_LOG.open("w") as log:
         done = subprocess.run(
             ["bash", str(ROOT / "scripts" / "build-image")],
-            stdout=subprocess.PIPE, stderr=log, text=True, timeout=900, check=False,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            timeout=900,
+            check=False,
         )
     if done.returncode != 0:
         tail = "".join(BUILD_LOG.read_text().splitlines(keepends=True)[-20:])

@@ -38,8 +38,9 @@ def test_input_defaults_and_descriptions_match_action_yml():
     for name, row in table_rows("Inputs").items():
         spec = ACTION["inputs"][name]
         default = spec.get("default", "")
-        expected = f"`{default}`" if default != "" else (
-            "(required)" if spec.get("required") else "")
+        expected = (
+            f"`{default}`" if default != "" else ("(required)" if spec.get("required") else "")
+        )
         assert row[0] == expected, name
         assert row[1] == one_line(spec["description"]), name
 
