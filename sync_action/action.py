@@ -7,13 +7,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, gate, pr_change, report, roles, spec, sync
+from sync_action import (
+    drift,
+    gate,
+    pr_change,
+    report,
+    roles,
+    spec,
+    sync,
+    validation,
+    workspace_files,
+)
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
+from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
+from sync_action.modes_common import context
 from sync_action.runner import Runner
-from sync_action.terms import Status
+from sync_action.vocabulary import Status
 
 
 def make_host(cfg: Config) -> Hosting:
@@ -39,7 +51,7 @@ def make_host(cfg: Config) -> Hosting:
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
-    spec.validate(local, cfg.spec_schema)
+    validation.validate(local, cfg.spec_schema)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
@@ -50,7 +62,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     else:
         change = pr_change.own_change(cfg, host, local)
         results, code = drift.run(cfg, host, local, runner, change)
-    ctx = drift.context(cfg)
+    ctx = context(cfg)
     checks: list[dict[str, object]] = []
     if cfg.mode == "drift":
         alarms = gate.alarms(cfg, results, change)
@@ -64,8 +76,6 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
     """Off the runner, name the peers, this repository and its commit from git."""
-    from sync_action.local import head_commit, repo_name
-
     changes: dict[str, object] = {}
     if not cfg.peer_repos:
         changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))
@@ -79,8 +89,7 @@ def _local_context(cfg: Config, host: Hosting) -> Config:
 def write_report(cfg: Config, data: dict[str, object]) -> None:
     target = cfg.report_file
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(report.to_json(data), encoding="utf-8")
+        workspace_files.write_text(cfg.workspace, target, report.to_json(data))
     except OSError as exc:
         raise UsageError(
             f"Input 'report-path': cannot write {cfg.report_path} ({exc.strerror})"

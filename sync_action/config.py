@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 from sync_action import event as events
 from sync_action.errors import UsageError
-from sync_action.terms import Condition, Role, VersionPolicy
+from sync_action.validation import load_schema_file
+from sync_action.vocabulary import FailOn, Role, VersionPolicy
 
 DEFAULTS: dict[str, str] = {
     "mode": "drift",
@@ -103,7 +104,7 @@ class Config:
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
     role: Role = Role.AUTO  # resolved to source or consumer once the spec is read
-    fail_on: frozenset[Condition] = frozenset({Condition.DRIFT})
+    fail_on: frozenset[FailOn] = frozenset({FailOn.DRIFT})
     version_policy: VersionPolicy = VersionPolicy.BUMP
     ref: str = ""  # this repository's branch or tag (the pull request's head branch)
     base_sha: str | None = None  # the pull request's base commit, from the event
@@ -201,7 +202,7 @@ def load(
         schema_path=schema_path,
         peer_repos=peers,
         peer_path=peer_path,
-        peer_ref=ref_name(raw["peer-ref"], "peer-ref", allow_sha=True),
+        peer_ref=ref_name(raw["peer-ref"], "peer-ref"),
         token=token,
         fail_on_drift=flags["fail-on-drift"],
         comment=flags["comment"],
@@ -252,21 +253,21 @@ def _choice(value: str, name: str, kind: type[_E]) -> _E:
         raise UsageError(f"Input '{name}' must be one of {words}, got '{value.strip()}'") from None
 
 
-def fail_on(value: str, fail_on_drift: bool) -> frozenset[Condition]:
+def fail_on(value: str, fail_on_drift: bool) -> frozenset[FailOn]:
     """The `fail-on` conditions; unset, `fail-on-drift` decides (`drift` or `never`)."""
     words = [word.lower() for word in split_list(value)]
     if not words:
-        return frozenset({Condition.DRIFT} if fail_on_drift else ())
-    known = {c.value for c in Condition}
+        return frozenset({FailOn.DRIFT} if fail_on_drift else ())
+    known = {c.value for c in FailOn}
     unknown = [word for word in words if word not in known]
     if unknown:
         raise UsageError(
             f"Input 'fail-on': unknown condition '{unknown[0]}'; use a comma-separated list of "
-            + ", ".join(c.value for c in Condition)
+            + ", ".join(c.value for c in FailOn)
         )
-    if Condition.NEVER in words and len(set(words)) > 1:
+    if FailOn.NEVER in words and len(set(words)) > 1:
         raise UsageError("Input 'fail-on': 'never' cannot be combined with other conditions")
-    return frozenset(Condition(word) for word in words if word != Condition.NEVER)
+    return frozenset(FailOn(word) for word in words if word != FailOn.NEVER)
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
@@ -323,7 +324,7 @@ def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[st
     return tuple(peers)
 
 
-def ref_name(value: str, name: str, *, allow_sha: bool = False) -> str | None:
+def ref_name(value: str, name: str) -> str | None:
     """A branch or tag name git would accept (check-ref-format rules)."""
     if not value:
         return None
@@ -385,29 +386,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
         return None, None
     rel = workspace_path(workspace, value, "spec-schema", must_exist=True)
     return load_schema_file(str(workspace / rel), rel), rel
-
-
-def load_schema_file(path: str, display: str | None = None) -> dict[str, Any]:
-    """A JSON Schema (JSON or YAML), checked to be a schema before any use."""
-    name = display or path
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        import yaml
-
-        schema = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"Input 'spec-schema': '{name}' cannot be read: {exc}") from None
-    if not isinstance(schema, dict):
-        raise UsageError(f"Input 'spec-schema': '{name}' is not a JSON Schema object")
-    from jsonschema import Draft202012Validator, exceptions, validators
-
-    try:
-        validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except exceptions.SchemaError as exc:
-        raise UsageError(
-            f"Input 'spec-schema': '{name}' is not a valid JSON Schema: {exc.message}"
-        ) from None
-    return schema
 
 
 def debug_enabled(env: Mapping[str, str]) -> bool:

@@ -7,39 +7,24 @@ separates them, and a sync delivers it after the merge.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TypeVar
 
 from sync_action import gate, provenance, report
 from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_OK, Forbidden, RemoteError, most_severe
 from sync_action.hosting import Hosting
+from sync_action.modes_common import context, fan_out
 from sync_action.pr_change import PullChange
 from sync_action.runner import Runner
 from sync_action.spec import Spec
-from sync_action.terms import Finding, Role, Status
+from sync_action.vocabulary import Finding, Role, Status
 
 POLICY_FINDINGS = (
     Finding.VERSION_NOT_BUMPED,
     Finding.VERSION_TOO_SMALL,
     Finding.UPDATED_AT_UNCHANGED,
 )
-
-T = TypeVar("T")
-R = TypeVar("R")
-MAX_WORKERS = 8
-
-
-def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:
-    """Run `work` on every item, several at a time, results in the items' order."""
-    items = list(items)
-    if len(items) <= 1:
-        return [work(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
-        return list(pool.map(work, items))
 
 
 def check_peer(
@@ -104,7 +89,7 @@ def run(
     if change is not None and change.message:
         runner.warning(change.message, title="Pull request's base not read")
     for result in results:
-        _log(runner, result, cfg, change)
+        _log(runner, result, change)
     alarms = gate.alarms(cfg, results, change)
     gate_code = gate.report(cfg, alarms, runner)
     ctx = replace(context(cfg), verdict=gate.line(cfg, alarms))
@@ -112,22 +97,10 @@ def run(
         comment_code = upsert_comment(cfg, host, local, results, ctx, runner, change)
     else:
         comment_code = EXIT_OK
-    return results, max([comment_code, gate_code, *(r.exit_code for r in results)])
+    return results, most_severe([comment_code, gate_code, *(r.exit_code for r in results)])
 
 
-def context(cfg: Config) -> report.Context:
-    return report.Context(
-        repository=cfg.repository or "local",
-        sha=cfg.sha,
-        mode=cfg.mode,
-        server_url=cfg.server_url,
-        ignore=cfg.ignore,
-        run_url=cfg.run_url,
-        role=cfg.role.value,
-    )
-
-
-def _log(runner: Runner, result: PeerResult, cfg: Config, change: PullChange | None) -> None:
+def _log(runner: Runner, result: PeerResult, change: PullChange | None) -> None:
     old, new = result.sides
     with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
         runner.log(

@@ -17,18 +17,18 @@ from sync_action.diff import Change
 from sync_action.errors import EXIT_DRIFT, EXIT_OK
 from sync_action.pr_change import PullChange
 from sync_action.runner import Runner
-from sync_action.terms import FINDING_CONDITION, Condition, Finding, Status
+from sync_action.vocabulary import FINDING_CONDITION, FailOn, Finding, Status
 
 TITLES = {
-    Condition.DRIFT: "Schema drift",
-    Condition.EDITED: "Copy edited outside the source",
-    Condition.BEHIND: "Copy behind the source",
-    Condition.BREAKING: "Breaking change",
-    Condition.VERSION_NOT_BUMPED: "Spec version not bumped",
-    Condition.VERSION_TOO_SMALL: "Spec version too small",
-    Condition.UPDATED_AT_UNCHANGED: "updated_at unchanged",
-    Condition.STALE_PR: "Stale sync pull request",
-    Condition.TOKEN_EXPIRING: "Token expiring",
+    FailOn.DRIFT: "Schema drift",
+    FailOn.EDITED: "Copy edited outside the source",
+    FailOn.BEHIND: "Copy behind the source",
+    FailOn.BREAKING: "Breaking change",
+    FailOn.VERSION_NOT_BUMPED: "Spec version not bumped",
+    FailOn.VERSION_TOO_SMALL: "Spec version too small",
+    FailOn.UPDATED_AT_UNCHANGED: "updated_at unchanged",
+    FailOn.STALE_PR: "Stale sync pull request",
+    FailOn.TOKEN_EXPIRING: "Token expiring",
 }
 
 
@@ -36,7 +36,7 @@ TITLES = {
 class Alarm:
     """One finding about one subject, under its `fail-on` condition."""
 
-    condition: Condition
+    condition: FailOn
     subject: str
     text: str
 
@@ -55,7 +55,7 @@ def _change_alarms(cfg: Config, change: PullChange) -> Iterable[Alarm]:
     subject = f"pull request #{change.number}" if change.number else "this pull request"
     if change.breaking:
         yield Alarm(
-            Condition.BREAKING,
+            FailOn.BREAKING,
             subject,
             f"{subject} makes {_breaking(change.changes, f' to {cfg.schema_path}')}",
         )
@@ -70,16 +70,16 @@ def _peer_alarms(cfg: Config, result: PeerResult) -> Iterable[Alarm]:
     if result.status in (Status.FAILED, Status.PENDING):
         return
     if result.status == Status.MISSING:
-        yield Alarm(Condition.DRIFT, peer, f"{peer} has no file at {result.path}")
+        yield Alarm(FailOn.DRIFT, peer, f"{peer} has no file at {result.path}")
     elif result.drift:
         text = f"{cfg.schema_path} differs from {peer}:{result.path}"
         if result.findings:
             text += f" ({', '.join(result.findings)})"
-        yield Alarm(Condition.DRIFT, peer, text)
+        yield Alarm(FailOn.DRIFT, peer, text)
     if result.breaking:
         (old, new) = result.sides
         yield Alarm(
-            Condition.BREAKING,
+            FailOn.BREAKING,
             peer,
             _breaking(result.changes, f" from {old['repository']} to {new['repository']}"),
         )
@@ -96,7 +96,7 @@ def _sentence(result: PeerResult, finding: str) -> str:
     return str(result.provenance.sentence()) if result.provenance is not None else finding
 
 
-def _condition(finding: str) -> Condition | None:
+def _condition(finding: str) -> FailOn | None:
     """The `fail-on` word a finding counts under; None for a finding that never fails."""
     try:
         return FINDING_CONDITION.get(Finding(finding))

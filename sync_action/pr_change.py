@@ -16,10 +16,10 @@ from sync_action import versions
 from sync_action.config import Config
 from sync_action.diff import Change, diff_documents, split_ignored
 from sync_action.errors import RemoteError, SpecError
+from sync_action.git import file_at
 from sync_action.hosting import Hosting, RemoteFile
-from sync_action.local import file_at
 from sync_action.spec import Spec, load_bytes
-from sync_action.terms import Finding, Role
+from sync_action.vocabulary import Finding, Role
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sync_action.compare import PeerResult
 from sync_action.diff import Change
 from sync_action.pr_change import PullChange
 from sync_action.spec import Spec
-from sync_action.terms import Status
+from sync_action.vocabulary import Status
 
 GITHUB_LIMIT = 65_536
 BUDGET = 60_000  # room for the header, marker and footer around the tables
@@ -134,7 +134,7 @@ def changes_table(changes: Sequence[Change], budget: int) -> tuple[str, int]:
 
 
 def _status_icon(result: PeerResult) -> str:
-    if result.status in ("failed", "refused") or result.missing:
+    if result.status in (Status.FAILED, Status.REFUSED) or result.missing:
         return "❌"
     return "⚠️" if result.drift else "✅"
 
@@ -154,7 +154,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        status = r.status or ("drift" if r.drift else "in-sync")
+        status = r.status or (Status.DRIFT if r.drift else Status.IN_SYNC)
         link = f" ([#{r.pr_number}]({r.pr_url}))" if r.pr_url and r.pr_number else ""
         lines.append(
             f"| {_status_icon(r)} `{r.repository}` | `{r.ref}` | {status}{link} "
@@ -164,7 +164,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def details(local: Spec, results: Sequence[PeerResult], budget: int) -> str:
+def details(results: Sequence[PeerResult], budget: int) -> str:
     """Per-peer change tables, collapsed, cut to fit `budget` characters."""
     parts: list[str] = []
     left = budget
@@ -273,7 +273,7 @@ def comment(
         + own_change(change, local)
         + pending_lines(results)
         + overview(local, results)
-        + details(local, results, BUDGET // 2 if change else BUDGET)
+        + details(results, BUDGET // 2 if change else BUDGET)
     )
     return fit(f"{marker}\n{body}{_footer(ctx)}")
 
@@ -292,9 +292,7 @@ def summary(
     extra = (f"{ctx.verdict}\n\n" if ctx.verdict else "") + own_change(change, local)
     extra += pending_lines(results)
     budget = BUDGET // 2 if change else BUDGET
-    return fit(
-        head + extra + overview(local, results) + details(local, results, budget) + _footer(ctx)
-    )
+    return fit(head + extra + overview(local, results) + details(results, budget) + _footer(ctx))
 
 
 def pr_body(

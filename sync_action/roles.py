@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sync_action.config import Config
 from sync_action.spec import Spec
-from sync_action.terms import Role
+from sync_action.vocabulary import Role
 
 
 def names(owner_repo: str | None, repository: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sync_action.diff import Change
 from sync_action.spec import Spec, normalize_version
-from sync_action.terms import Finding, Kind, VersionPolicy
+from sync_action.vocabulary import Finding, Kind, VersionPolicy
 
 _DOTTED = re.compile(r"\d+(?:\.\d+)*")
 

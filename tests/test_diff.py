@@ -13,7 +13,7 @@ from sync_action.compare import MISSING, PEER_INVALID, VERSION_NOT_BUMPED, PeerR
 from sync_action.diff import Change, diff_documents, is_ignored, split_ignored
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, git_blob_sha, load_bytes, load_file
-from sync_action.terms import Finding
+from sync_action.vocabulary import Finding
 
 UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 

@@ -41,8 +41,19 @@ PEER_KEYS = {
     "missing",
 }
 PEERS_KEYS = PEER_KEYS | {"drift", "breaking", "findings", "changes"}
-CHANGE_KEYS = {"kind", "path", "breaking", "before", "after", "table", "field", "table_id",
-               "field_id", "name", "reason"}
+CHANGE_KEYS = {
+    "kind",
+    "path",
+    "breaking",
+    "before",
+    "after",
+    "table",
+    "field",
+    "table_id",
+    "field_id",
+    "name",
+    "reason",
+}
 
 
 @pytest.fixture(scope="module")

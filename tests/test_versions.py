@@ -10,8 +10,8 @@ import yaml
 
 from sync_action.diff import diff_documents
 from sync_action.spec import Spec, load_bytes
-from sync_action.terms import Finding, VersionPolicy
 from sync_action.versions import check, lowest, version_order
+from sync_action.vocabulary import Finding, VersionPolicy
 from tests.conftest import CURRENT, LEGACY
 
 BASE = yaml.safe_load(CURRENT.read_bytes())
