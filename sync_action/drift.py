@@ -104,9 +104,9 @@ def _log(runner: Runner, result: PeerResult, change: PullChange | None) -> None:
     old, new = result.sides
     with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
         runner.log(
-            f"status: {result.status}; {len(result.changes)} change(s) from "
-            f"{old['repository']} to {new['repository']}, "
-            f"{sum(c.breaking for c in result.changes)} breaking"
+            f"status: {result.status}; {len(result.changes)} change(s), "
+            f"{sum(c.breaking for c in result.changes)} breaking "
+            f"(from {old['repository']} to {new['repository']})"
         )
         for item in result.changes[:50]:
             mark = "BREAKING " if item.breaking else ""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sync_action.compare import version_not_bumped
 from sync_action.errors import SpecError
 from sync_action.spec import (
     MAX_BYTES,
@@ -22,6 +21,8 @@ from sync_action.spec import (
     normalize_version,
 )
 from sync_action.validation import validate
+from sync_action.versions import check
+from sync_action.vocabulary import VersionPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
@@ -158,7 +159,8 @@ def test_a_file_of_exactly_5_mib_is_accepted(tmp_path):
 
 def test_a_leading_v_names_the_same_version():
     assert normalize_version("v1.0.0") == normalize_version("1.0.0") == "1.0.0"
-    assert version_not_bumped(load_file(CURRENT), load_file(LEGACY))
+    found = check(load_file(LEGACY), load_file(CURRENT), [], VersionPolicy.BUMP)
+    assert found is not None and found.finding == "version-not-bumped"
 
 
 def test_only_one_leading_v_is_removed():
