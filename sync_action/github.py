@@ -42,6 +42,7 @@ from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from sync_action.errors import Conflict, Forbidden, NotFound, RemoteError, UsageError
+from sync_action.github_status import StatusReads
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 
 T = TypeVar("T")
@@ -253,7 +254,10 @@ def _requests() -> Iterator[None]:
         raise _Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
 
 
-class GitHubHosting:
+EXPIRATION = "github-authentication-token-expiration"
+
+
+class GitHubHosting(StatusReads):
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
@@ -292,6 +296,7 @@ class GitHubHosting:
         self._defaults_lock = threading.Lock()
         self._app: _AppTokens | None = None
         self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
+        self._expiration: str | None = None
 
     @classmethod
     def for_app(
@@ -341,11 +346,41 @@ class GitHubHosting:
         self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         owner, name = url.split("/")[2:4]  # every URL here is /repos/{owner}/{repo}/...
-        requester = self._client(f"{owner}/{name}").requester
+        return self._send(f"{owner}/{name}", verb, url, body, params)
+
+    def _send(
+        self, repo: str, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """One request with `repo`'s client (writes paced); raises PyGithub's errors."""
+        requester = self._client(repo).requester
         if verb in ("GET", "HEAD"):
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
-        with self.pacer.write():
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
+            headers, data = requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        else:
+            with self.pacer.write():
+                headers, data = requester.requestJsonAndCheck(
+                    verb, url, parameters=params, input=body
+                )
+        self._saw(headers)
+        return data
+
+    def _request(
+        self,
+        action: str,
+        repo: str,
+        verb: str,
+        url: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        return self._call(action, repo, lambda: self._send(repo, verb, url, body, params))
+
+    def _saw(self, headers: Mapping[str, Any]) -> None:
+        """Keep what GitHub says of the token's expiry (only a user's token gets it)."""
+        if self._app is None and headers.get(EXPIRATION):
+            self._expiration = str(headers[EXPIRATION])
+
+    def token_expiration(self) -> str | None:
+        return self._expiration
 
     def _write(self, work: Callable[[], T]) -> T:
         """A write through PyGithub's objects, paced like every other write."""
@@ -387,7 +422,9 @@ class GitHubHosting:
             known = self._defaults.get(repo.lower())
         if known:
             return known
-        name = self._call("reading", repo, lambda: self._repo(repo).default_branch)
+        found = self._repo(repo)
+        name = self._call("reading", repo, lambda: found.default_branch)
+        self._saw(found.raw_headers)
         self._remember_default(repo, name)
         return name
 
@@ -412,6 +449,8 @@ class GitHubHosting:
             # A missing file and an invisible repository both answer 404; tell them apart.
             branch = self.default_branch(repo)
             return RemoteFile(repo, path, ref or branch, None, None)
+        if not isinstance(found, list):
+            self._saw(found.raw_headers)
         if isinstance(found, list) or found.type == "dir":
             raise RemoteError(f"{repo}:{path} is a directory, not a file; check peer-path")
         if found.type != "file":
@@ -593,9 +632,7 @@ class GitHubHosting:
                     found = Comment(item.id, item.body, item.html_url)
             return found
 
-        return self._create(
-            f"commenting on #{number}", repo, lambda: self._write(create), recover
-        )
+        return self._create(f"commenting on #{number}", repo, lambda: self._write(create), recover)
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         url = f"/repos/{repo}/issues/comments/{comment_id}"

@@ -12,10 +12,19 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sync_action.errors import Conflict, NotFound, RemoteError, UsageError
-from sync_action.hosting import Comment, PullRequest, RemoteFile
+from sync_action.hosting import (
+    Comment,
+    CommitInfo,
+    Issue,
+    PullRequest,
+    PullState,
+    RemoteFile,
+    SyncPull,
+)
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "schema-sync",
@@ -54,8 +63,17 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
     full clone; see `is_shallow`.
     """
     try:
-        log = _git(checkout, "log", "--format=commit %H", "--raw", "--no-abbrev",
-                   "--no-renames", ref, "--", path).decode()
+        log = _git(
+            checkout,
+            "log",
+            "--format=commit %H",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            ref,
+            "--",
+            path,
+        ).decode()
     except RemoteError:
         return None
     commit = ""
@@ -246,3 +264,44 @@ class LocalHosting:
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         return None
+
+    # --- status mode: what a checkout can answer -------------------------------------
+
+    def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
+        """Checkouts have no pull requests, so no sync history: status reads content only."""
+        self._dir(repo)
+        return []
+
+    def pull_state(self, repo: str, number: int) -> PullState:
+        raise UsageError(_NO_PULLS)
+
+    def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
+        raise UsageError(_NO_PULLS)
+
+    def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
+        out = _git(self._dir(repo), "log", "-1", "--format=%H%x00%cI%x00%B", ref, "--", path)
+        if not out.strip():
+            return None
+        sha, date, message = out.decode().split("\0", 2)
+        return CommitInfo(sha, datetime.fromisoformat(date), message.strip())
+
+    def failed_runs(self, repo: str, workflow: str, since: datetime) -> int:
+        raise UsageError(
+            "Input 'sync-workflow' is not supported with --peer-dir (no workflow runs)"
+        )
+
+    def find_issue(self, repo: str, marker: str) -> Issue | None:
+        raise UsageError(_NO_DASHBOARD)
+
+    def create_issue(self, repo: str, title: str, body: str) -> Issue:
+        raise UsageError(_NO_DASHBOARD)
+
+    def edit_issue(self, repo: str, number: int, body: str, reopen: bool) -> None:
+        raise UsageError(_NO_DASHBOARD)
+
+    def token_expiration(self) -> str | None:
+        return None
+
+
+_NO_PULLS = "Pull requests are not supported with --peer-dir"
+_NO_DASHBOARD = "Input 'dashboard' is not supported with --peer-dir (it writes a GitHub issue)"
