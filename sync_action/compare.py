@@ -40,6 +40,7 @@ class PeerResult:
     message: str = ""
     exit_code: int = 0
     provenance: Any = None  # provenance.Provenance, when known
+    metrics: Any = None  # status_model.Metrics, in status mode
 
     @property
     def missing(self) -> bool:

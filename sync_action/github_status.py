@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sync_action.errors import Forbidden, NotFound
+from sync_action.errors import Forbidden, NotFound, RemoteError
 from sync_action.hosting import CommitInfo, Issue, PullState, SyncPull
 
 T = TypeVar("T")
@@ -112,6 +112,19 @@ class StatusReads:
             params={"per_page": 100},
         )
         return [_commit(item) for item in items]
+
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        try:
+            self._request(
+                "looking up an earlier version", repo, "GET", f"/repos/{repo}/git/blobs/{blob_sha}"
+            )
+        except NotFound:
+            return False
+        except RemoteError as exc:
+            if exc.status == 422:
+                return False
+            raise
+        return True
 
     def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
         items = self._request(

@@ -188,6 +188,10 @@ class Hosting(Protocol):
         """The pull request's commits, oldest first."""
         ...
 
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        """Did the repository ever hold these bytes (one request, no history walk)?"""
+        ...
+
     def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
         """The newest commit at or before `ref` that changed `path`."""
         ...

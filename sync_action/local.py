@@ -278,6 +278,13 @@ class LocalHosting:
     def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
         raise UsageError(_NO_PULLS)
 
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        try:
+            _git(self._dir(repo), "cat-file", "-e", blob_sha)
+        except RemoteError:
+            return False
+        return True
+
     def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
         out = _git(self._dir(repo), "log", "-1", "--format=%H%x00%cI%x00%B", ref, "--", path)
         if not out.strip():
