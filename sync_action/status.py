@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sync_action import dashboard, expiry
 from sync_action.compare import PeerResult, compare
@@ -46,7 +47,6 @@ from sync_action.status_model import (
 )
 from sync_action.sync import COMMIT_MARK
 
-K = TypeVar("K")
 V = TypeVar("V")
 # The `fail-on` word each consumer status or finding answers to.
 FAIL_WORD = {MISSING: "drift", BEHIND: "behind", EDITED: "edited", STALE_PR: "stale-pr"}
@@ -83,16 +83,21 @@ class SourceHistory:
         self.cfg, self.source = cfg, source
         self.local = not is_shallow(cfg.workspace)
         self._lock = threading.Lock()
-        self._answers: dict[tuple[str, str], object] = {}
+        self._answers: dict[tuple[str, str], Future[object]] = {}
 
     def _once(self, key: tuple[str, str], work: Callable[[], V]) -> V:
+        """The first thread to ask does the work; the others wait for its answer."""
         with self._lock:
-            if key in self._answers:
-                return self._answers[key]  # type: ignore[return-value]
-        answer = work()
-        with self._lock:
-            self._answers[key] = answer
-        return answer
+            pending = self._answers.get(key)
+            mine = pending is None
+            if pending is None:
+                pending = self._answers[key] = Future()
+        if mine:
+            try:
+                pending.set_result(work())
+            except BaseException as exc:
+                pending.set_exception(exc)
+        return cast(V, pending.result())
 
     def held(self, blob_sha: str) -> bool:
         """Did the source's file ever have these bytes (an earlier version)?"""
