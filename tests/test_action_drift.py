@@ -42,7 +42,7 @@ def test_no_drift_exits_0_with_matching_hashes(workspace, github, current_spec):
     assert run.outputs["peer-sha256"] == sha
     assert run.outputs["report-path"] == "schema-drift-report/schema_drift_report.json"
     assert run.results == [{"repository": CONSUMER, "drift": False, "status": "in-sync",
-                            "pr_url": "", "changes": 0, "breaking": False}]
+                            "pr_url": "", "changes": 0, "breaking": False, "findings": []}]
     assert "sync-status" not in run.outputs
 
 
