@@ -41,6 +41,12 @@ DEFAULTS: dict[str, str] = {
     "ignore": "",
     "app-id": "",
     "app-private-key": "",
+    "comment-token": "",
+    "fail-on": "",
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": "",
+    "dashboard": "false",
 }
 BOOLEANS = {
     "true": True,
@@ -52,7 +58,20 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync")
+MODES = ("drift", "sync", "status")
+# The conditions `fail-on` may name; any other finding only warns.
+FAIL_ON = (
+    "drift",
+    "edited",
+    "behind",
+    "breaking",
+    "version-not-bumped",
+    "version-too-small",
+    "updated-at-unchanged",
+    "stale-pr",
+    "token-expiring",
+    "never",
+)
 PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -99,6 +118,18 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    comment_token: str = field(default="", repr=False)  # empty: `token`
+    fail_on: frozenset[str] | None = None  # None: from fail-on-drift
+    max_pr_age: float = 7.0  # days
+    token_expiry_days: float = 14.0
+    sync_workflow: str | None = None
+    dashboard: bool = False
+
+    def fails(self, condition: str) -> bool:
+        """Does `condition` (a `fail-on` word) fail the step, or only warn?"""
+        if self.fail_on is None:
+            return condition == "drift" and self.fail_on_drift
+        return condition in self.fail_on
 
     @property
     def schema_file(self) -> Path:
@@ -110,7 +141,7 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key) if s)
+        return tuple(s for s in (self.token, self.app_private_key, self.comment_token) if s)
 
     @property
     def uses_api(self) -> bool:
@@ -166,10 +197,17 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift' or 'sync', got '{raw['mode']}'")
+        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'status', got '{raw['mode']}'")
     flags = {
         name: parse_bool(raw[name], name)
-        for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
+        for name in (
+            "fail-on-drift",
+            "comment",
+            "force-sync",
+            "dry-run",
+            "require-version-bump",
+            "dashboard",
+        )
     }
     schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
@@ -219,7 +257,50 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        comment_token=(inputs.get("comment-token") or "").strip(),
+        fail_on=fail_on(raw["fail-on"]),
+        max_pr_age=days(raw["max-pr-age"], "max-pr-age"),
+        token_expiry_days=days(raw["token-expiry-days"], "token-expiry-days"),
+        sync_workflow=_workflow_file(raw["sync-workflow"]),
+        dashboard=flags["dashboard"],
     )
+
+
+def fail_on(value: str) -> frozenset[str] | None:
+    """`fail-on`: the conditions that fail the step; empty means `fail-on-drift` decides."""
+    words = [word.lower() for word in split_list(value)]
+    if not words:
+        return None
+    unknown = [word for word in words if word not in FAIL_ON]
+    if unknown:
+        raise UsageError(
+            f"Input 'fail-on': unknown condition '{unknown[0]}'; use any of {', '.join(FAIL_ON)}"
+        )
+    return frozenset(words) - {"never"}
+
+
+def days(value: str, name: str) -> float:
+    """A number of days, zero or more (fractions allowed)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise UsageError(f"Input '{name}' must be a number of days (0 or more), got '{value}'")
+    return number
+
+
+def _workflow_file(value: str) -> str | None:
+    """The sync workflow's file name in .github/workflows (a path there is cut to its name)."""
+    if not value:
+        return None
+    name = value.rsplit("/", 1)[-1]
+    if not name.endswith((".yml", ".yaml")):
+        raise UsageError(
+            f"Input 'sync-workflow' must be a workflow file name such as schema-sync.yml, "
+            f"got '{value}'"
+        )
+    return name
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
