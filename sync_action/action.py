@@ -8,19 +8,22 @@ from dataclasses import replace
 from typing import cast
 
 from sync_action import (
+    dashboard,
     drift,
+    expiry,
     gate,
     pr_change,
     report,
     roles,
     spec,
+    status,
     sync,
     validation,
     workspace_files,
 )
 from sync_action.compare import PeerResult
 from sync_action.config import Config
-from sync_action.errors import UsageError
+from sync_action.errors import UsageError, most_severe
 from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
 from sync_action.modes_common import context
@@ -56,22 +59,42 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
     cfg = replace(cfg, role=roles.resolve(cfg, local))
-    change = None
-    if cfg.mode == "sync":
+    ctx = context(cfg)
+    view: status.Overview | None = None
+    change: pr_change.PullChange | None = None
+    checks: list[dict[str, object]] = []
+    if cfg.mode == "status":
+        view, code = status.run(cfg, host, local, runner, source_host(cfg, host))
+        results = view.results
+    elif cfg.mode == "sync":
         results, code = sync.run(cfg, host, local, runner)
     else:
         change = pr_change.own_change(cfg, host, local)
         results, code = drift.run(cfg, host, local, runner, change)
-    ctx = context(cfg)
-    checks: list[dict[str, object]] = []
-    if cfg.mode == "drift":
         alarms = gate.alarms(cfg, results, change)
         checks = gate.to_json(cfg, alarms)
         ctx = replace(ctx, verdict=gate.line(cfg, alarms))
-    write_report(cfg, report.build(local, results, ctx, change, checks))
-    runner.set_outputs(outputs(cfg, local, results, change))
-    runner.add_summary(report.summary(local, results, ctx, change))
-    return code
+    expires_at, expiry_code = expiry.check(cfg, host, runner)
+    data = report.build(local, results, ctx, change, checks)
+    if view is not None:
+        data["status"] = view.to_json()
+    write_report(cfg, data)
+    runner.set_outputs({**outputs(cfg, local, results, change), "token-expires-at": expires_at})
+    if view is not None:
+        runner.add_summary(dashboard.report_markdown(view))
+    else:
+        runner.add_summary(report.summary(local, results, ctx, change))
+    return most_severe([code, expiry_code])
+
+
+def source_host(cfg: Config, host: Hosting) -> Hosting:
+    """This repository's hosting: with `comment-token` when it is another token."""
+    if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
+        return host
+    from sync_action.github import GitHubHosting
+
+    own = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
+    return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
 
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
@@ -125,7 +148,7 @@ def outputs(
 
 
 def _result(r: PeerResult) -> dict[str, object]:
-    return {
+    entry: dict[str, object] = {
         "repository": r.repository,
         "drift": r.drift,
         "status": r.status,
@@ -134,6 +157,9 @@ def _result(r: PeerResult) -> dict[str, object]:
         "breaking": r.breaking,
         "findings": list(r.findings),
     }
+    if r.metrics is not None:
+        entry.update(r.metrics.result_fields())
+    return entry
 
 
 def _bool(value: bool) -> str:

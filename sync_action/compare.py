@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync_action import versions
 from sync_action.diff import Change, diff_documents, split_ignored
@@ -18,6 +18,9 @@ from sync_action.errors import SpecError
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, load_bytes
 from sync_action.vocabulary import Finding, VersionPolicy
+
+if TYPE_CHECKING:
+    from sync_action.status_model import Metrics
 
 VERSION_NOT_BUMPED = Finding.VERSION_NOT_BUMPED
 VERSION_TOO_SMALL = Finding.VERSION_TOO_SMALL
@@ -80,6 +83,7 @@ class PeerResult:
     pending_pr: dict[str, Any] | None = None  # the open sync PR that will fix it
     required_version: str | None = None  # under semver: the lowest version that would do
     notes: dict[str, str] = field(default_factory=dict)  # finding -> sentence for people
+    metrics: Metrics | None = None  # status mode
 
     @property
     def missing(self) -> bool:

@@ -13,10 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
 from sync_action import event as events
+from sync_action import input_values as values
 from sync_action.errors import UsageError
+from sync_action.input_values import split_list
 from sync_action.validation import load_schema_file
 from sync_action.vocabulary import FailOn, Role, VersionPolicy
 
@@ -45,6 +47,11 @@ DEFAULTS: dict[str, str] = {
     "ignore": "",
     "app-id": "",
     "app-private-key": "",
+    "comment-token": "",
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": "",
+    "dashboard": "false",
 }
 BOOLEANS = {
     "true": True,
@@ -56,11 +63,10 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync")
+MODES = ("drift", "sync", "status")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
-_E = TypeVar("_E", Role, VersionPolicy)
 WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
 _WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
 _PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
@@ -103,13 +109,25 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    comment_token: str = field(default="", repr=False)  # empty: `token`
+    fail_on: frozenset[FailOn] | None = None  # None: unset, `fail-on-drift` decides
+    max_pr_age: float = 7.0  # days
+    token_expiry_days: float = 14.0
+    sync_workflow: str | None = None
+    dashboard: bool = False
     role: Role = Role.AUTO  # resolved to source or consumer once the spec is read
-    fail_on: frozenset[FailOn] = frozenset({FailOn.DRIFT})
     version_policy: VersionPolicy = VersionPolicy.BUMP
     ref: str = ""  # this repository's branch or tag (the pull request's head branch)
     base_sha: str | None = None  # the pull request's base commit, from the event
     head_sha: str | None = None
     run_url: str | None = None
+
+    def fails(self, condition: str) -> bool:
+        """Does `condition` (a `fail-on` word) fail the step, or only warn? Unset,
+        `fail-on` is `drift` under `fail-on-drift: true` and `never` under `false`."""
+        if self.fail_on is None:
+            return condition == FailOn.DRIFT and self.fail_on_drift
+        return condition in self.fail_on
 
     @property
     def schema_file(self) -> Path:
@@ -121,7 +139,7 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key) if s)
+        return tuple(s for s in (self.token, self.app_private_key, self.comment_token) if s)
 
     @property
     def uses_api(self) -> bool:
@@ -177,10 +195,17 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift' or 'sync', got '{raw['mode']}'")
+        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'status', got '{raw['mode']}'")
     flags = {
         name: parse_bool(raw[name], name)
-        for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
+        for name in (
+            "fail-on-drift",
+            "comment",
+            "force-sync",
+            "dry-run",
+            "require-version-bump",
+            "dashboard",
+        )
     }
     schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
@@ -230,10 +255,15 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
-        role=_choice(raw["role"], "role", Role),
-        fail_on=fail_on(raw["fail-on"], flags["fail-on-drift"]),
+        comment_token=(inputs.get("comment-token") or "").strip(),
+        fail_on=values.fail_on(raw["fail-on"]),
+        max_pr_age=values.days(raw["max-pr-age"], "max-pr-age"),
+        token_expiry_days=values.days(raw["token-expiry-days"], "token-expiry-days"),
+        sync_workflow=values.workflow_file(raw["sync-workflow"]),
+        dashboard=flags["dashboard"],
+        role=values.choice(raw["role"], "role", Role),
         version_policy=(
-            _choice(raw["version-policy"], "version-policy", VersionPolicy)
+            values.choice(raw["version-policy"], "version-policy", VersionPolicy)
             if flags["require-version-bump"]
             else VersionPolicy.NONE
         ),
@@ -242,32 +272,6 @@ def load(
         head_sha=events.pr_sha(event_name, event, "head"),
         run_url=events.run_url(env, repository),
     )
-
-
-def _choice(value: str, name: str, kind: type[_E]) -> _E:
-    """One of an input's words, in any case."""
-    try:
-        return kind(value.strip().lower())
-    except ValueError:
-        words = ", ".join(f"'{item.value}'" for item in kind)
-        raise UsageError(f"Input '{name}' must be one of {words}, got '{value.strip()}'") from None
-
-
-def fail_on(value: str, fail_on_drift: bool) -> frozenset[FailOn]:
-    """The `fail-on` conditions; unset, `fail-on-drift` decides (`drift` or `never`)."""
-    words = [word.lower() for word in split_list(value)]
-    if not words:
-        return frozenset({FailOn.DRIFT} if fail_on_drift else ())
-    known = {c.value for c in FailOn}
-    unknown = [word for word in words if word not in known]
-    if unknown:
-        raise UsageError(
-            f"Input 'fail-on': unknown condition '{unknown[0]}'; use a comma-separated list of "
-            + ", ".join(c.value for c in FailOn)
-        )
-    if FailOn.NEVER in words and len(set(words)) > 1:
-        raise UsageError("Input 'fail-on': 'never' cannot be combined with other conditions")
-    return frozenset(FailOn(word) for word in words if word != FailOn.NEVER)
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
@@ -297,11 +301,6 @@ def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
 def default_sync_branch(peer_path: str) -> str:
     """`schema/AIRTABLE_SPEC.yaml` becomes `schema-sync/schema-AIRTABLE_SPEC-yaml`."""
     return "schema-sync/" + re.sub(r"[^A-Za-z0-9_-]", "-", peer_path)
-
-
-def split_list(value: str) -> list[str]:
-    """Newline- or comma-separated, blanks dropped."""
-    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
 
 
 def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[str, ...]:

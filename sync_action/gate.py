@@ -119,7 +119,7 @@ def to_json(cfg: Config, found: Sequence[Alarm]) -> list[dict[str, object]]:
         {
             "condition": a.condition.value,
             "subject": a.subject,
-            "fails": a.condition in cfg.fail_on,
+            "fails": cfg.fails(a.condition),
             "message": a.text,
         }
         for a in found
@@ -128,7 +128,7 @@ def to_json(cfg: Config, found: Sequence[Alarm]) -> list[dict[str, object]]:
 
 def line(cfg: Config, found: Sequence[Alarm]) -> str:
     """What the check does to the pull request, in one line for the comment."""
-    failing = [a for a in found if a.condition in cfg.fail_on]
+    failing = [a for a in found if cfg.fails(a.condition)]
     if failing:
         what = ", ".join(f"`{a.condition}` ({a.subject})" for a in failing)
         return f"❌ **This check fails** (`fail-on`): {what}."
@@ -143,7 +143,7 @@ def report(cfg: Config, found: Sequence[Alarm], runner: Runner) -> int:
     failing = False
     for alarm in found:
         title = TITLES.get(alarm.condition, alarm.condition.value)
-        if alarm.condition in cfg.fail_on:
+        if cfg.fails(alarm.condition):
             failing = True
             runner.error(
                 f"{alarm.text} (fail-on: {alarm.condition})", title=title, file=cfg.schema_path

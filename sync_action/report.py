@@ -90,6 +90,8 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
     )
     entry["from"], entry["to"] = result.sides
     entry["provenance"] = result.provenance.to_json() if result.provenance else None
+    if result.metrics is not None:
+        entry["sync"] = result.metrics.to_json()
     if result.message:
         entry["message"] = result.message
     return entry

@@ -32,6 +32,7 @@ CONTRACT_INPUTS: dict[str, object] = {
     "peer-path": COMPUTED,  # the value of schema-path
     "peer-ref": COMPUTED,  # the peer's default branch
     "token": "${{ github.token }}",
+    "comment-token": "${{ github.token }}",
     "fail-on-drift": "true",
     "fail-on": COMPUTED,  # from fail-on-drift
     "comment": "true",
@@ -49,6 +50,10 @@ CONTRACT_INPUTS: dict[str, object] = {
     "ignore": NONE,
     "app-id": NONE,
     "app-private-key": NONE,
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": NONE,
+    "dashboard": "false",
 }
 
 CONTRACT_OUTPUTS = [
@@ -62,6 +67,7 @@ CONTRACT_OUTPUTS = [
     "pr-urls",
     "results",
     "pending",
+    "token-expires-at",
 ]
 
 # What users write in `uses:` to reach this action.
