@@ -39,6 +39,8 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
     spec.validate(local, cfg.spec_schema)
+    if cfg.mode == "airtable":
+        return _airtable(cfg, runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
@@ -48,6 +50,21 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     write_report(cfg, report.build(local, results, ctx))
     runner.set_outputs(outputs(cfg, local, results))
     runner.add_summary(report.summary(local, results, ctx))
+    return code
+
+
+def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | None) -> int:
+    """The spec against the live base; GitHub is reached only for a pull request comment."""
+    from sync_action import airtable_mode, airtable_report
+
+    results, code = airtable_mode.run(cfg, local, runner, lambda: host or make_host(cfg))
+    ctx = drift.context(cfg)
+    write_report(cfg, report.build(local, results, ctx))
+    runner.set_outputs(outputs(cfg, local, results))
+    fails = airtable_mode.fails(cfg, results[0])
+    runner.add_summary(
+        airtable_report.summary(cfg.schema_path, local, results[0], ctx, fails=fails)
+    )
     return code
 
 

@@ -25,6 +25,7 @@ MODES_HELP = {
     "sync": "put this repository's file on the sync branch of each consumer (a PR on GitHub)",
     "diff": "show the semantic changes from OLD to NEW",
     "validate": "check that spec files are well formed and valid",
+    "airtable": "compare a spec with the live Airtable base's schema (Metadata API)",
 }
 BOOLEAN_INPUTS = (
     "fail-on-drift",
@@ -42,7 +43,8 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
 
     env = os.environ if env is None else env
     inputs = config.inputs_from_env(env)
-    runner = Runner(on_runner=True, secrets=[inputs["token"], inputs["app-private-key"]])
+    secrets = [inputs["token"], inputs["app-private-key"], inputs["airtable-token"]]
+    runner = Runner(on_runner=True, secrets=secrets)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
 
 
@@ -97,17 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mode in ("drift", "sync"):
+    for mode in ("drift", "sync", "airtable"):
         sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
-        sub.add_argument(
-            "--peer-dir",
-            action="append",
-            default=[],
-            metavar="PATH",
-            help="a local git checkout of a peer, instead of the GitHub API "
-            "(repeatable; named by --peer-repos in the same order, or from "
-            "its origin remote)",
-        )
+        if mode == "airtable":
+            sub.add_argument(
+                "file",
+                nargs="?",
+                metavar="FILE",
+                help="the spec (default: --schema-path); the token comes from AIRTABLE_API_KEY",
+            )
+            sub.set_defaults(peer_dir=[])
+        else:
+            sub.add_argument(
+                "--peer-dir",
+                action="append",
+                default=[],
+                metavar="PATH",
+                help="a local git checkout of a peer, instead of the GitHub API "
+                "(repeatable; named by --peer-repos in the same order, or from "
+                "its origin remote)",
+            )
         for name, default in DEFAULTS.items():
             if name in BOOLEAN_INPUTS:
                 sub.add_argument(
@@ -147,9 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _guarded(runner, env, lambda: _validate(args, runner))
     inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
     inputs["mode"] = args.command
+    if getattr(args, "file", None):
+        inputs["schema-path"] = args.file
     if args.app_private_key_file:
         inputs["app-private-key"] = _read_key(args.app_private_key_file)
-    for secret in (inputs["token"], inputs["app-private-key"]):
+    for secret in (inputs["token"], inputs["app-private-key"], inputs["airtable-token"]):
         runner.add_secret(secret)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, args.peer_dir))
 

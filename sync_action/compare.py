@@ -40,6 +40,7 @@ class PeerResult:
     message: str = ""
     exit_code: int = 0
     provenance: Any = None  # provenance.Provenance, when known
+    suggested_ids: dict[str, str] | None = None  # airtable mode: ids for spec entries lacking one
 
     @property
     def missing(self) -> bool:

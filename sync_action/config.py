@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sync_action.airtable_config import airtable_inputs
 from sync_action.errors import UsageError
 
 DEFAULTS: dict[str, str] = {
@@ -40,6 +41,9 @@ DEFAULTS: dict[str, str] = {
     "ignore": "",
     "app-id": "",
     "app-private-key": "",
+    "airtable-base-id": "",
+    "airtable-token": "",
+    "airtable-api-url": "https://api.airtable.com",
 }
 BOOLEANS = {
     "true": True,
@@ -51,7 +55,7 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync")
+MODES = ("drift", "sync", "airtable")
 PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -98,6 +102,10 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    airtable_base_id: str = ""
+    airtable_token: str = field(default="", repr=False)
+    airtable_api_url: str = DEFAULTS["airtable-api-url"]
+    airtable_waits: tuple[float, float] = (30.0, 0.5)  # the 429 lockout, the 5xx backoff
 
     @property
     def schema_file(self) -> Path:
@@ -109,7 +117,7 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key) if s)
+        return tuple(s for s in (self.token, self.app_private_key, self.airtable_token) if s)
 
     @property
     def uses_api(self) -> bool:
@@ -165,7 +173,8 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift' or 'sync', got '{raw['mode']}'")
+        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'airtable', got '{raw['mode']}'")
+    airtable = airtable_inputs(raw, env) if mode == "airtable" else {}
     flags = {
         name: parse_bool(raw[name], name)
         for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
@@ -174,13 +183,13 @@ def load(
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
     repository = env.get("GITHUB_REPOSITORY", "").strip()
     dirs = tuple(_peer_dir(d) for d in peer_dirs)
-    peers = peer_list(raw["peer-repos"], repository, required=not dirs)
+    peers = peer_list(raw["peer-repos"], repository, required=not dirs and not airtable)
     event_name = env.get("GITHUB_EVENT_NAME", "")
     event = _event(env)
     spec_schema, spec_schema_path = _spec_schema(workspace, raw["spec-schema"])
     token = (raw["token"] or env.get("GITHUB_TOKEN", "") or env.get("GH_TOKEN", "")).strip()
     app_id, app_key = _app(raw["app-id"], raw["app-private-key"])
-    if not dirs and not token and not app_id:
+    if not dirs and not token and not app_id and not airtable:
         raise UsageError(
             "No token: set the 'token' input (a PAT or GitHub App token that can read the peers)"
         )
@@ -218,6 +227,7 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        **airtable,
     )
 
 

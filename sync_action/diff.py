@@ -28,15 +28,33 @@ class Change:
     breaking: bool
     before: Any
     after: Any
+    # What a reader needs without parsing the path; set by comparisons that know it.
+    table: str | None = None
+    field: str | None = None
+    table_id: str | None = None
+    field_id: str | None = None
+    name: str | None = None
+    reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "path": self.path,
             "breaking": self.breaking,
             "before": self.before,
             "after": self.after,
         }
+        if self.table is not None:
+            data.update(
+                table=self.table,
+                field=self.field,
+                table_id=self.table_id,
+                field_id=self.field_id,
+                name=self.name,
+            )
+        if self.reason is not None:
+            data["reason"] = self.reason
+        return data
 
 
 def diff_documents(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:

@@ -71,6 +71,8 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
     entry["provenance"] = result.provenance.to_json() if result.provenance else None
     if result.message:
         entry["message"] = result.message
+    if result.suggested_ids is not None:
+        entry["suggested_ids"] = dict(result.suggested_ids)
     return entry
 
 
