@@ -15,7 +15,7 @@ from tests.localairtable import builder
 from tests.localairtable.server import SCHEMA_SCOPE
 from tests.actionrun import ROOT
 
-BASE = "appLocalBase000001"
+BASE = "appLocalBase00001"
 TOKEN = "patLocal.0123456789abcdef0123456789abcdef"
 EXAMPLE = ROOT / "examples" / "strukt-system" / "schema" / "AIRTABLE_SPEC.yaml"
 

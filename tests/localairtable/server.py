@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 SCHEMA_SCOPE = "schema.bases:read"
 TABLES = re.compile(r"^/v0/meta/bases/(?P<base>[^/]+)/tables/?$")
@@ -43,6 +43,14 @@ ERRORS: dict[int, dict[str, Any]] = {
     502: {"error": {"type": "BAD_GATEWAY", "message": "Bad gateway"}},
     503: {"error": {"type": "SERVICE_UNAVAILABLE", "message": "Service unavailable"}},
 }
+
+
+def with_visible_fields(table: dict[str, Any]) -> dict[str, Any]:
+    """`include=visibleFieldIds`: grid views list the fields they show (here: all)."""
+    ids = [f["id"] for f in table["fields"]]
+    views = [{**v, "visibleFieldIds": ids} if v.get("type") == "grid" else v
+             for v in table.get("views", [])]
+    return {**table, "views": views}
 
 
 @dataclass
@@ -139,8 +147,10 @@ class LocalAirtable:
     # --- answering -----------------------------------------------------------------
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
-        path = urlsplit(handler.path).path
-        status, body = self._decide(path, handler.headers.get("Authorization", ""))
+        url = urlsplit(handler.path)
+        status, body = self._decide(url.path, handler.headers.get("Authorization", ""))
+        if status == 200 and "visibleFieldIds" in parse_qs(url.query).get("include", []):
+            body = {"tables": [with_visible_fields(t) for t in body["tables"]]}
         self.log.append(Logged("GET", handler.path, status, handler.headers.get("Authorization", "")))
         data = json.dumps(body).encode()
         handler.send_response(status)
