@@ -23,14 +23,21 @@ MARKER = f"<!-- schema-sync:airtable:{SPEC_PATH} -->"
 @pytest.fixture
 def base(local_airtable):
     """The base exactly as the current spec describes it, and a token that may read it."""
-    tables = local_airtable.add_base(BASE, builder.base_from_spec(yaml.safe_load(CURRENT.read_text())))
+    tables = local_airtable.add_base(
+        BASE, builder.base_from_spec(yaml.safe_load(CURRENT.read_text()))
+    )
     local_airtable.add_token(AIRTABLE_TOKEN)
     return tables
 
 
 def airtable_run(workspace: Path, github, local_airtable, inputs=None, env=None, **kw):
-    values = {"mode": "airtable", "airtable-base-id": BASE, "airtable-token": AIRTABLE_TOKEN,
-              "airtable-api-url": local_airtable.url, **(inputs or {})}
+    values = {
+        "mode": "airtable",
+        "airtable-base-id": BASE,
+        "airtable-token": AIRTABLE_TOKEN,
+        "airtable-api-url": local_airtable.url,
+        **(inputs or {}),
+    }
     run = run_action(workspace, github, values, env={**AIRTABLE_ENV, **(env or {})}, **kw)
     assert not leaks(run, github, [AIRTABLE_TOKEN]), "the Airtable token leaked"
     return run
@@ -44,9 +51,19 @@ def test_a_base_built_from_the_spec_is_in_sync(workspace, github, local_airtable
     run = airtable_run(workspace, github, local_airtable)
     assert run.returncode == 0, run.stdout
     assert run.outputs["drift"] == "false" and run.outputs["changes"] == "0"
-    assert run.results == [{"repository": f"airtable:{BASE}", "drift": False, "status": "in-sync",
-                            "pr_url": "", "changes": 0, "breaking": False}]
-    assert run.report["mode"] == "airtable" and run.report["peer"]["repository"] == f"airtable:{BASE}"
+    assert run.results == [
+        {
+            "repository": f"airtable:{BASE}",
+            "drift": False,
+            "status": "in-sync",
+            "pr_url": "",
+            "changes": 0,
+            "breaking": False,
+        }
+    ]
+    assert (
+        run.report["mode"] == "airtable" and run.report["peer"]["repository"] == f"airtable:{BASE}"
+    )
     assert f"Airtable base `{BASE}` matches `{SPEC_PATH}`" in run.summary
 
 
@@ -72,7 +89,7 @@ def test_a_field_missing_in_the_base_is_a_breaking_removal(workspace, github, lo
     assert (change["table"], change["field"], change["name"]) == ("meals", "calories", "Calories")
     assert run.outputs["drift"] == "true" and run.outputs["breaking"] == "true"
     assert any("differs from Airtable base" in line for line in run.commands("error"))
-    assert "Meals › Calories" in run.summary
+    assert "Meals › Calories" in run.summary  # noqa: RUF001
 
 
 def test_an_extra_field_in_the_base_is_an_addition(workspace, github, local_airtable, base):
@@ -90,8 +107,11 @@ def test_a_type_mismatch_is_a_breaking_change(workspace, github, local_airtable,
     run = airtable_run(workspace, github, local_airtable)
     (change,) = changes(run)
     assert (change["kind"], change["path"]) == ("changed", "tables.meals.fields.calories.type")
-    assert (change["before"], change["after"], change["reason"]) == ("number", "singleLineText",
-                                                                     "type-changed")
+    assert (change["before"], change["after"], change["reason"]) == (
+        "number",
+        "singleLineText",
+        "type-changed",
+    )
     assert change["breaking"]
 
 
@@ -105,9 +125,13 @@ def test_a_rename_with_the_same_id_is_one_breaking_rename(workspace, github, loc
 
 
 def test_a_link_to_another_table_is_a_breaking_link_change(workspace, github, local_airtable, base):
-    link = next(f for f in builder.table(base, "Meals")["fields"]
-                if f["type"] == "multipleRecordLinks" and "inverseLinkFieldId" in f["options"]
-                and f["options"]["linkedTableId"] == builder.table(base, "Users")["id"])
+    link = next(
+        f
+        for f in builder.table(base, "Meals")["fields"]
+        if f["type"] == "multipleRecordLinks"
+        and "inverseLinkFieldId" in f["options"]
+        and f["options"]["linkedTableId"] == builder.table(base, "Users")["id"]
+    )
     link["options"]["linkedTableId"] = builder.table(base, "Chat Interactions")["id"]
     run = airtable_run(workspace, github, local_airtable)
     (change,) = [c for c in changes(run) if c["reason"] == "link-changed"]
@@ -122,35 +146,49 @@ def test_the_inverse_link_airtable_adds_is_not_reported(workspace, github, local
     assert changes(airtable_run(workspace, github, local_airtable)) == []
 
 
-@pytest.mark.parametrize("spec_type, airtable_type", [
-    ("number", "currency"), ("long_text", "richText"), ("number", "percent"),
-    ("long_text", "aiText"), ("string", "email"),
-])
-def test_allowed_equivalents_are_in_sync(workspace, github, local_airtable, base, spec_type,
-                                         airtable_type):
+@pytest.mark.parametrize(
+    "spec_type, airtable_type",
+    [
+        ("number", "currency"),
+        ("long_text", "richText"),
+        ("number", "percent"),
+        ("long_text", "aiText"),
+        ("string", "email"),
+    ],
+)
+def test_allowed_equivalents_are_in_sync(
+    workspace, github, local_airtable, base, spec_type, airtable_type
+):
     spec = yaml.safe_load(CURRENT.read_text())
-    table, key = next((t["name"], f["name"]) for t in spec["tables"].values()
-                      for f in t["fields"].values() if f["type"] == spec_type and "name" in f)
+    table, key = next(
+        (t["name"], f["name"])
+        for t in spec["tables"].values()
+        for f in t["fields"].values()
+        if f["type"] == spec_type and "name" in f
+    )
     builder.set_type(base, table, key, airtable_type)
     run = airtable_run(workspace, github, local_airtable)
     assert run.returncode == 0 and changes(run) == []
 
 
 def test_a_formula_with_a_number_result_satisfies_number(workspace, github, local_airtable, base):
-    builder.set_type(base, "Meals", "Calories", "formula",
-                     result={"type": "number", "options": {"precision": 0}})
+    builder.set_type(
+        base, "Meals", "Calories", "formula", result={"type": "number", "options": {"precision": 0}}
+    )
     assert changes(airtable_run(workspace, github, local_airtable)) == []
 
 
-def test_a_formula_with_a_text_result_does_not_satisfy_number(workspace, github, local_airtable,
-                                                             base):
+def test_a_formula_with_a_text_result_does_not_satisfy_number(
+    workspace, github, local_airtable, base
+):
     builder.set_type(base, "Meals", "Calories", "formula", result={"type": "singleLineText"})
     (change,) = changes(airtable_run(workspace, github, local_airtable))
     assert change["after"] == "formula (singleLineText)" and change["breaking"]
 
 
-def test_an_airtable_type_not_yet_known_is_a_warning_not_drift(workspace, github, local_airtable,
-                                                               base):
+def test_an_airtable_type_not_yet_known_is_a_warning_not_drift(
+    workspace, github, local_airtable, base
+):
     builder.field(base, "Meals", "Calories").update(type="hologram", options={"depth": 3})
     run = airtable_run(workspace, github, local_airtable)
     assert run.returncode == 0 and run.outputs["drift"] == "false"
@@ -159,17 +197,22 @@ def test_an_airtable_type_not_yet_known_is_a_warning_not_drift(workspace, github
     assert any("Type not compared" in line for line in run.commands("warning"))
 
 
-def test_fields_without_ids_are_matched_by_name_and_get_suggested_ids(workspace, github,
-                                                                      local_airtable, base):
+def test_fields_without_ids_are_matched_by_name_and_get_suggested_ids(
+    workspace, github, local_airtable, base
+):
     run = airtable_run(workspace, github, local_airtable)
     suggested = run.report["peers"][0]["suggested_ids"]
-    assert suggested["tables.users.fields.full_name"] == builder.field(base, "Users", "Full Name")["id"]
+    assert (
+        suggested["tables.users.fields.full_name"]
+        == builder.field(base, "Users", "Full Name")["id"]
+    )
     assert all(value.startswith(("fld", "tbl")) for value in suggested.values())
     assert changes(run) == []
 
 
-def test_a_field_without_id_renamed_in_the_base_is_removed_and_added(workspace, github,
-                                                                      local_airtable, base):
+def test_a_field_without_id_renamed_in_the_base_is_removed_and_added(
+    workspace, github, local_airtable, base
+):
     builder.field(base, "Users", "Full Name")["name"] = "Name"
     kinds = sorted(c["kind"] for c in changes(airtable_run(workspace, github, local_airtable)))
     assert kinds == ["added", "removed"]
@@ -189,8 +232,9 @@ def pr_comments(github) -> list:
     return github.comments(SOURCE, 1)
 
 
-def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(workspace, github,
-                                                                    local_airtable, base):
+def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(
+    workspace, github, local_airtable, base
+):
     builder.drop_field(base, "Meals", "Calories")
     github.open_pull(SOURCE, "feature")
     event = pull_request_event(1)
@@ -198,7 +242,7 @@ def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(workspace, g
     airtable_run(workspace, github, local_airtable, event_name="pull_request", event=event)
     (comment,) = pr_comments(github)
     assert comment.body.startswith(MARKER + "\n")
-    assert "Meals › Calories" in comment.body and "fails" in comment.body
+    assert "Meals › Calories" in comment.body and "fails" in comment.body  # noqa: RUF001
 
 
 def test_the_comment_says_in_sync_once_the_base_is_fixed(workspace, github, local_airtable, base):
@@ -215,20 +259,25 @@ def test_the_comment_says_in_sync_once_the_base_is_fixed(workspace, github, loca
 
 def test_no_comment_when_in_sync_and_none_yet(workspace, github, local_airtable, base):
     github.open_pull(SOURCE, "feature")
-    airtable_run(workspace, github, local_airtable, event_name="pull_request",
-                 event=pull_request_event(1))
+    airtable_run(
+        workspace, github, local_airtable, event_name="pull_request", event=pull_request_event(1)
+    )
     assert pr_comments(github) == []
 
 
 # --- faults and bad input -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, words", [
-    (401, "check that 'airtable-token' holds a valid personal access token"),
-    (404, "check 'airtable-base-id'"),
-])
-def test_refusals_are_exit_3_naming_what_to_check(workspace, github, local_airtable, base, status,
-                                                  words):
+@pytest.mark.parametrize(
+    "status, words",
+    [
+        (401, "check that 'airtable-token' holds a valid personal access token"),
+        (404, "check 'airtable-base-id'"),
+    ],
+)
+def test_refusals_are_exit_3_naming_what_to_check(
+    workspace, github, local_airtable, base, status, words
+):
     local_airtable.fail(status)
     run = airtable_run(workspace, github, local_airtable)
     assert run.returncode == 3
@@ -248,7 +297,8 @@ def test_403_names_scope_and_base_access(workspace, github, local_airtable, base
 def test_a_wrong_token_is_exit_3_and_never_shown(workspace, github, local_airtable, base):
     run = airtable_run(workspace, github, local_airtable, {"airtable-token": "patNotKnown.1234"})
     assert run.returncode == 3 and "patNotKnown.1234" not in run.stdout.replace(
-        "::add-mask::patNotKnown.1234", "")
+        "::add-mask::patNotKnown.1234", ""
+    )
 
 
 def test_server_errors_are_retried(workspace, github, local_airtable, base):
@@ -258,8 +308,9 @@ def test_server_errors_are_retried(workspace, github, local_airtable, base):
     assert [r.status for r in local_airtable.requests_to(BASE)] == [503, 503, 200]
 
 
-def test_server_errors_that_persist_are_exit_3_after_retries(workspace, github, local_airtable,
-                                                             base):
+def test_server_errors_that_persist_are_exit_3_after_retries(
+    workspace, github, local_airtable, base
+):
     local_airtable.fail(500, times=None)
     run = airtable_run(workspace, github, local_airtable)
     assert run.returncode == 3
@@ -281,14 +332,18 @@ def test_a_429_that_never_ends_is_exit_3(workspace, github, local_airtable, base
     assert run.returncode == 3 and any("rate limited" in ln for ln in run.commands("error"))
 
 
-@pytest.mark.parametrize("inputs, words", [
-    ({"airtable-base-id": "appShort"}, "is not an Airtable base id"),
-    ({"airtable-base-id": "tbl87AICCbvbgrLCY"}, "is not an Airtable base id"),
-    ({"airtable-token": ""}, "No Airtable token"),
-    ({"airtable-base-id": ""}, "Input 'airtable-base-id' is required in airtable mode"),
-])
-def test_bad_airtable_input_is_exit_2_before_any_request(workspace, github, local_airtable, base,
-                                                         inputs, words):
+@pytest.mark.parametrize(
+    "inputs, words",
+    [
+        ({"airtable-base-id": "appShort"}, "is not an Airtable base id"),
+        ({"airtable-base-id": "tbl87AICCbvbgrLCY"}, "is not an Airtable base id"),
+        ({"airtable-token": ""}, "No Airtable token"),
+        ({"airtable-base-id": ""}, "Input 'airtable-base-id' is required in airtable mode"),
+    ],
+)
+def test_bad_airtable_input_is_exit_2_before_any_request(
+    workspace, github, local_airtable, base, inputs, words
+):
     run = airtable_run(workspace, github, local_airtable, inputs)
     assert run.returncode == 2
     assert any(words in line for line in run.commands("error")), run.stdout
@@ -296,15 +351,20 @@ def test_bad_airtable_input_is_exit_2_before_any_request(workspace, github, loca
 
 
 def test_base_and_token_may_come_from_the_environment(workspace, github, local_airtable, base):
-    run = airtable_run(workspace, github, local_airtable,
-                       {"airtable-base-id": "", "airtable-token": ""},
-                       env={"AIRTABLE_BASE_ID": BASE, "AIRTABLE_API_KEY": AIRTABLE_TOKEN})
+    run = airtable_run(
+        workspace,
+        github,
+        local_airtable,
+        {"airtable-base-id": "", "airtable-token": ""},
+        env={"AIRTABLE_BASE_ID": BASE, "AIRTABLE_API_KEY": AIRTABLE_TOKEN},
+    )
     assert run.returncode == 0 and f"::add-mask::{AIRTABLE_TOKEN}" in run.stdout
 
 
 def test_an_api_url_with_a_trailing_slash_works(workspace, github, local_airtable, base):
-    run = airtable_run(workspace, github, local_airtable,
-                       {"airtable-api-url": local_airtable.url + "/"})
+    run = airtable_run(
+        workspace, github, local_airtable, {"airtable-api-url": local_airtable.url + "/"}
+    )
     assert run.returncode == 0
 
 

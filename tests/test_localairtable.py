@@ -10,10 +10,10 @@ import yaml
 from pyairtable import Api
 from pyairtable.models import schema as models
 
+from tests.actionrun import ROOT
 from tests.conftest import CURRENT
 from tests.localairtable import builder
 from tests.localairtable.server import SCHEMA_SCOPE
-from tests.actionrun import ROOT
 
 BASE = "appLocalBase00001"
 TOKEN = "patLocal.0123456789abcdef0123456789abcdef"
@@ -24,22 +24,53 @@ def every_type() -> list[dict]:
     """One table with a field of each Airtable type the local server serves."""
     text = {"type": "singleLineText"}
     number = {"type": "number", "options": {"precision": 0}}
-    tables = builder.base_from_spec({"tables": {"t": {"name": "All", "fields": {
-        "name": {"type": "string"}, "other": {"type": "link", "link_table": "t"}}}}})
+    tables = builder.base_from_spec(
+        {
+            "tables": {
+                "t": {
+                    "name": "All",
+                    "fields": {
+                        "name": {"type": "string"},
+                        "other": {"type": "link", "link_table": "t"},
+                    },
+                }
+            }
+        }
+    )
     link = builder.field(tables, "All", "other")["id"]
-    kinds = ["singleLineText", "multilineText", "richText", "aiText", "email", "url",
-             "phoneNumber", "barcode", "number", "currency", "percent", "rating", "duration",
-             "autoNumber", "checkbox", "date", "dateTime", "createdTime", "lastModifiedTime",
-             "singleSelect", "multipleSelects", "multipleAttachments"]
+    kinds = [
+        "singleLineText",
+        "multilineText",
+        "richText",
+        "aiText",
+        "email",
+        "url",
+        "phoneNumber",
+        "barcode",
+        "number",
+        "currency",
+        "percent",
+        "rating",
+        "duration",
+        "autoNumber",
+        "checkbox",
+        "date",
+        "dateTime",
+        "createdTime",
+        "lastModifiedTime",
+        "singleSelect",
+        "multipleSelects",
+        "multipleAttachments",
+    ]
     for kind in kinds:
         builder.add_field(tables, "All", kind, kind)
     builder.add_field(tables, "All", "count", "count", link_id=link)
     builder.add_field(tables, "All", "formula text", "formula", result=text)
     builder.add_field(tables, "All", "formula number", "formula", result=number)
-    builder.add_field(tables, "All", "rollup", "rollup", result=number, link_id=link,
-                      other_id=link)
-    builder.add_field(tables, "All", "lookup", "multipleLookupValues", result=text,
-                      link_id=link, other_id=link)
+    builder.add_field(tables, "All", "rollup", "rollup", result=number, link_id=link, other_id=link)
+    builder.add_field(
+        tables, "All", "lookup", "multipleLookupValues", result=text, link_id=link, other_id=link
+    )
     return tables
 
 
@@ -72,7 +103,9 @@ def test_links_carry_the_linked_table_and_their_inverse(local_airtable):
     chat = schema.table("Chat Interactions")
     link = next(f for f in chat.fields if f.type == models.FieldType.MULTIPLE_RECORD_LINKS)
     assert link.options.linked_table_id == schema.table("Users").id
-    inverse = next(f for f in schema.table("Users").fields if f.id == link.options.inverse_link_field_id)
+    inverse = next(
+        f for f in schema.table("Users").fields if f.id == link.options.inverse_link_field_id
+    )
     assert inverse.options.inverse_link_field_id == link.id
 
 
@@ -80,12 +113,18 @@ def test_ids_in_the_spec_are_the_ids_served(local_airtable):
     spec = yaml.safe_load(CURRENT.read_text())
     schema = schema_of(local_airtable, builder.base_from_spec(spec))
     users = schema.table(spec["tables"]["users"]["id"])
-    assert users.field(spec["tables"]["users"]["fields"]["email_address"]["id"]).name == "Email Address"
+    assert (
+        users.field(spec["tables"]["users"]["fields"]["email_address"]["id"]).name
+        == "Email Address"
+    )
 
 
 def error_of(local_airtable, token, base=BASE):
-    reply = requests.get(f"{local_airtable.url}/v0/meta/bases/{base}/tables",
-                         headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    reply = requests.get(
+        f"{local_airtable.url}/v0/meta/bases/{base}/tables",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
     return reply.status_code, reply.json()
 
 
@@ -94,8 +133,9 @@ def test_an_unknown_token_is_401_authentication_required(local_airtable):
     assert error_of(local_airtable, "patWrong")[1]["error"]["type"] == "AUTHENTICATION_REQUIRED"
 
 
-@pytest.mark.parametrize("scopes, bases", [(set(), {BASE}), ({SCHEMA_SCOPE}, set())],
-                         ids=["no-scope", "no-base-access"])
+@pytest.mark.parametrize(
+    "scopes, bases", [(set(), {BASE}), ({SCHEMA_SCOPE}, set())], ids=["no-scope", "no-base-access"]
+)
 def test_a_token_without_scope_or_access_is_403(local_airtable, scopes, bases):
     local_airtable.add_base(BASE, [])
     local_airtable.add_token(TOKEN, bases=bases, scopes=scopes)

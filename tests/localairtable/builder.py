@@ -24,11 +24,7 @@ def make_id(prefix: str, *parts: str) -> str:
 
 
 def choices(*names: str) -> dict[str, Any]:
-    return {
-        "choices": [
-            {"id": make_id("sel", n), "name": n, "color": "blueLight2"} for n in names
-        ]
-    }
+    return {"choices": [{"id": make_id("sel", n), "name": n, "color": "blueLight2"} for n in names]}
 
 
 def field_config(airtable_type: str, **extra: Any) -> dict[str, Any]:
@@ -68,8 +64,14 @@ def field_config(airtable_type: str, **extra: Any) -> dict[str, Any]:
         "lastModifiedTime": {
             "isValid": True,
             "referencedFieldIds": [],
-            "result": {"type": "dateTime", "options": {
-                "timeZone": "utc", "dateFormat": DATE_FORMAT, "timeFormat": TIME_FORMAT}},
+            "result": {
+                "type": "dateTime",
+                "options": {
+                    "timeZone": "utc",
+                    "dateFormat": DATE_FORMAT,
+                    "timeFormat": TIME_FORMAT,
+                },
+            },
         },
         "aiText": {"prompt": ["Summarise"], "referencedFieldIds": []},
     }.get(airtable_type)
@@ -109,11 +111,14 @@ def base_from_spec(spec: dict[str, Any]) -> list[dict[str, Any]]:
                 "name": spec_field.get("name") or fkey,
             }
             if spec_field.get("type") == "link":
-                field.update(type="multipleRecordLinks", options={
-                    "linkedTableId": ids[spec_field["link_table"]],
-                    "isReversed": False,
-                    "prefersSingleRecordLink": False,
-                })
+                field.update(
+                    type="multipleRecordLinks",
+                    options={
+                        "linkedTableId": ids[spec_field["link_table"]],
+                        "isReversed": False,
+                        "prefersSingleRecordLink": False,
+                    },
+                )
             else:
                 field.update(field_config(SPEC_TYPES.get(spec_field.get("type"), "singleLineText")))
             if spec_field.get("description"):
@@ -131,14 +136,19 @@ def base_from_spec(spec: dict[str, Any]) -> list[dict[str, Any]]:
         }
         if table.get("description"):
             built[key]["description"] = table["description"]
-    for key, table in built.items():
+    for table in built.values():
         for field in list(table["fields"]):
-            if field["type"] == "multipleRecordLinks" and "inverseLinkFieldId" not in field["options"]:
+            if (
+                field["type"] == "multipleRecordLinks"
+                and "inverseLinkFieldId" not in field["options"]
+            ):
                 add_inverse(built, table, field)
     return list(built.values())
 
 
-def add_inverse(built: dict[str, dict[str, Any]], table: dict[str, Any], field: dict[str, Any]) -> None:
+def add_inverse(
+    built: dict[str, dict[str, Any]], table: dict[str, Any], field: dict[str, Any]
+) -> None:
     """Airtable's own inverse field in the linked table, pointing back."""
     target = next(t for t in built.values() if t["id"] == field["options"]["linkedTableId"])
     inverse = {
@@ -177,8 +187,11 @@ def drop_field(tables: list[dict[str, Any]], table_name: str, name: str) -> dict
 def add_field(
     tables: list[dict[str, Any]], table_name: str, name: str, airtable_type: str, **extra: Any
 ) -> dict[str, Any]:
-    new = {"id": make_id("fld", table_name, name, "added"), "name": name,
-           **field_config(airtable_type, **extra)}
+    new = {
+        "id": make_id("fld", table_name, name, "added"),
+        "name": name,
+        **field_config(airtable_type, **extra),
+    }
     table(tables, table_name)["fields"].append(new)
     return new
 

@@ -14,7 +14,10 @@ import pytest
 from .server import LocalAirtable
 
 LOCKOUT = 0.2
-AIRTABLE_ENV = {"SCHEMA_SYNC_AIRTABLE_LOCKOUT": str(LOCKOUT), "SCHEMA_SYNC_AIRTABLE_BACKOFF": "0.01"}
+AIRTABLE_ENV = {
+    "SCHEMA_SYNC_AIRTABLE_LOCKOUT": str(LOCKOUT),
+    "SCHEMA_SYNC_AIRTABLE_BACKOFF": "0.01",
+}
 
 
 @pytest.fixture

@@ -36,7 +36,10 @@ ERRORS: dict[int, dict[str, Any]] = {
     404: {"error": "NOT_FOUND"},
     429: {
         "errors": [
-            {"error": "RATE_LIMIT_REACHED", "message": "Rate limit exceeded. Please try again later"}
+            {
+                "error": "RATE_LIMIT_REACHED",
+                "message": "Rate limit exceeded. Please try again later",
+            }
         ]
     },
     500: {"error": {"type": "SERVER_ERROR", "message": "Server error"}},
@@ -48,8 +51,10 @@ ERRORS: dict[int, dict[str, Any]] = {
 def with_visible_fields(table: dict[str, Any]) -> dict[str, Any]:
     """`include=visibleFieldIds`: grid views list the fields they show (here: all)."""
     ids = [f["id"] for f in table["fields"]]
-    views = [{**v, "visibleFieldIds": ids} if v.get("type") == "grid" else v
-             for v in table.get("views", [])]
+    views = [
+        {**v, "visibleFieldIds": ids} if v.get("type") == "grid" else v
+        for v in table.get("views", [])
+    ]
     return {**table, "views": views}
 
 
@@ -151,7 +156,9 @@ class LocalAirtable:
         status, body = self._decide(url.path, handler.headers.get("Authorization", ""))
         if status == 200 and "visibleFieldIds" in parse_qs(url.query).get("include", []):
             body = {"tables": [with_visible_fields(t) for t in body["tables"]]}
-        self.log.append(Logged("GET", handler.path, status, handler.headers.get("Authorization", "")))
+        self.log.append(
+            Logged("GET", handler.path, status, handler.headers.get("Authorization", ""))
+        )
         data = json.dumps(body).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
