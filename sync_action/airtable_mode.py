@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sync_action import airtable_report
-from sync_action.airtable_compare import BaseSchema, compare_base
+from sync_action.airtable_compare import TYPE_TABLE, BaseSchema, compare_base
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.drift import context, should_comment
@@ -88,23 +88,31 @@ def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
         runner.log(f"status: {result.status}; {airtable_report.counts(result.changes)}")
         names = airtable_report.table_names(local)
         for change in result.changes[:50]:
-            runner.log("  " + airtable_report.sentence(change, names).removeprefix("- "))
+            line = airtable_report.sentence(change, names, bold=False)
+            runner.log("  " + line.removeprefix("- "))
     base = cfg.airtable_base_id
     if result.status == "failed":
         runner.error(result.message, title="Airtable check failed")
         return
     for change in result.changes:
         if change.reason == UNKNOWN:
+            if str(change.before) in TYPE_TABLE:
+                why = f"Airtable's type '{change.after}' is new to this version of schema-sync"
+            else:
+                why = f"the spec's type '{change.before}' is not in the type table"
             runner.warning(
-                f"{change.path}: type '{change.before}' in the spec, '{change.after}' in the "
-                f"base: this type pairing is not in the type table, so it was not compared",
+                f"{change.path}: {why}, so this field's type was not compared "
+                f"(spec: {change.before}, base: {change.after})",
                 title="Type not compared",
                 file=cfg.schema_path,
             )
     if result.drift:
+        shown = [c for c in result.changes if c.reason != UNKNOWN]
+        listed = "; ".join(f"{c.kind} {c.path}" for c in shown[:5])
+        more = f"; and {len(shown) - 5} more" if len(shown) > 5 else ""
         text = (
             f"{cfg.schema_path} differs from Airtable base {base}: "
-            f"{airtable_report.counts(result.changes)}"
+            f"{airtable_report.counts(result.changes)}: {listed}{more}"
         )
         if fails(cfg, result):
             runner.error(text, title="Airtable schema drift", file=cfg.schema_path)

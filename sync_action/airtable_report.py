@@ -54,9 +54,9 @@ def _who(c: Change, names: Mapping[str, str]) -> str:
     return f"{label} ({c.field_id})" if c.field_id else label
 
 
-def sentence(c: Change, names: Mapping[str, str]) -> str:
-    """One change as a reviewer reads it."""
-    who = f"**{_who(c, names)}**"
+def sentence(c: Change, names: Mapping[str, str], *, bold: bool = True) -> str:
+    """One change as a reviewer reads it (`bold=False` for a log line)."""
+    who = f"**{_who(c, names)}**" if bold else _who(c, names)
     what = "table" if c.field is None else "field"
     if c.kind == "removed":
         text = f"{who}: a {what} of the spec that the base does not have"
