@@ -115,8 +115,8 @@ def _refusal(status: int, error_type: str, base_id: str) -> RemoteError:
         )
     if status == 404:
         return NotFound(
-            f"Airtable base {base_id} not found (404 {error_type or 'NOT_FOUND'}): check "
-            "'airtable-base-id' (the app... part of the base's URL) and 'airtable-api-url'",
+            f"Airtable base {base_id} not found (404 {error_type or 'NOT_FOUND'}): "
+            "check 'airtable-base-id' (the app... part of the base's URL) and 'airtable-api-url'",
             status=status,
         )
     return RemoteError(
