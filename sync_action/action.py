@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync, workspace_files
+from sync_action import drift, report, spec, sync, validation, workspace_files
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
+from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
+from sync_action.modes_common import context
 from sync_action.runner import Runner
 
 
@@ -38,15 +40,15 @@ def make_host(cfg: Config) -> Hosting:
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
-    spec.validate(local, cfg.spec_schema)
+    validation.validate(local, cfg.spec_schema)
     if cfg.mode == "airtable":
         return _airtable(cfg, runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
-    mode = sync if cfg.mode == "sync" else drift
-    results, code = mode.run(cfg, host, local, runner)
-    ctx = drift.context(cfg)
+    run = sync.run if cfg.mode == "sync" else drift.run
+    results, code = run(cfg, host, local, runner)
+    ctx = context(cfg)
     write_report(cfg, report.build(local, results, ctx))
     runner.set_outputs(outputs(cfg, local, results))
     runner.add_summary(report.summary(local, results, ctx))
@@ -58,7 +60,7 @@ def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | Non
     from sync_action import airtable_mode, airtable_report
 
     results, code = airtable_mode.run(cfg, local, runner, lambda: host or make_host(cfg))
-    ctx = drift.context(cfg)
+    ctx = context(cfg)
     write_report(cfg, report.build(local, results, ctx))
     runner.set_outputs(outputs(cfg, local, results))
     fails = airtable_mode.fails(cfg, results[0])
@@ -70,8 +72,6 @@ def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | Non
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
     """Off the runner, name the peers, this repository and its commit from git."""
-    from sync_action.local import head_commit, repo_name
-
     changes: dict[str, object] = {}
     if not cfg.peer_repos:
         changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))

@@ -80,14 +80,14 @@ def fetch_schema(
 
 def _backoff(base: float, attempt: int) -> float:
     """Exponential backoff with equal jitter."""
-    step = base * 2**attempt
+    step = base * float(2**attempt)
     return step / 2 + random.uniform(0, step / 2)
 
 
 def _error_type(response: requests.Response | None) -> str:
     """Airtable's `error.type` (or the bare `error` string it sends for some 404s)."""
     try:
-        body = response.json() if response is not None else None
+        body: Any = response.json() if response is not None else None
     except ValueError:
         return ""
     error = body.get("error") if isinstance(body, dict) else None

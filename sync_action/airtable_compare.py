@@ -16,6 +16,7 @@ from typing import Any
 
 from sync_action.diff import Change, sort_changes
 from sync_action.spec import deprecation_pairs
+from sync_action.vocabulary import Kind, Reason
 
 TEXT_RESULTS = frozenset(
     {"singleLineText", "multilineText", "richText", "email", "url", "phoneNumber", "barcode"}
@@ -199,7 +200,7 @@ def _removed(
     """A spec table or field the base lacks: the app reads something that is not there."""
     what = spec_field if spec_field is not None else entry
     return Change(
-        "removed",
+        Kind.REMOVED,
         _where(table, key),
         True,
         what,
@@ -209,14 +210,14 @@ def _removed(
         table_id=table_id or _text(entry.get("id")),
         field_id=_text(spec_field.get("id")) if spec_field is not None else None,
         name=display_name(key or table, what),
-        reason="removed",
+        reason=Reason.REMOVED,
     )
 
 
 def _added_table(table: BaseTable) -> Change:
     key = snake_case(table.name)
     return Change(
-        "added",
+        Kind.ADDED,
         f"tables.{key}",
         False,
         None,
@@ -233,7 +234,7 @@ def _added_field(table_key: str, table: BaseTable, base_field: BaseField, used: 
         key += "_"
     used.add(key)
     return Change(
-        "added",
+        Kind.ADDED,
         _where(table_key, key),
         False,
         None,
@@ -265,7 +266,7 @@ def _renamed(
     ids = (found.id, None) if key is None else (table_id, found.id)
     return [
         Change(
-            "renamed",
+            Kind.RENAMED,
             _where(table, key),
             not planned,
             {"key": own, "name": spec_name},
@@ -275,7 +276,7 @@ def _renamed(
             table_id=ids[0],
             field_id=ids[1],
             name=found.name,
-            reason="declared-in-deprecations" if planned else "renamed-undeclared",
+            reason=Reason.DECLARED_IN_DEPRECATIONS if planned else Reason.RENAMED_UNDECLARED,
         )
     ]
 
@@ -294,7 +295,7 @@ def _type_changes(
 
     def change(path: str, breaking: bool, before: Any, after: Any, reason: str) -> Change:
         return Change(
-            "changed",
+            Kind.CHANGED,
             f"{_where(table, key)}.{path}",
             breaking,
             before,
@@ -309,9 +310,9 @@ def _type_changes(
 
     verdict = type_verdict(spec_type, found)
     if verdict == "unknown":
-        return [change("type", False, spec_type, found.type, "type-unknown")]
+        return [change("type", False, spec_type, found.type, Reason.TYPE_UNKNOWN)]
     if verdict == "mismatch":
-        return [change("type", True, spec_type, _shown_type(found), "type-changed")]
+        return [change("type", True, spec_type, _shown_type(found), Reason.TYPE_CHANGED)]
     target = spec_field.get("link_table")
     if spec_type != "link" or target is None:
         return []
@@ -319,7 +320,7 @@ def _type_changes(
     if expected is None or found.linked_table_id == expected:
         return []
     now = table_keys.get(found.linked_table_id or "", found.linked_table_id)
-    return [change("link_table", True, str(target), now, "link-changed")]
+    return [change("link_table", True, str(target), now, Reason.LINK_CHANGED)]
 
 
 def type_verdict(spec_type: str, found: BaseField) -> str:
@@ -355,7 +356,7 @@ def _drop_inverse_links(
     tables: dict[str, dict[str, Any]],
 ) -> None:
     """The link field Airtable adds in the linked table is implied by the spec's link."""
-    described = set(_described_links(base, pairs, tables))
+    described = set(_described_links(pairs, tables))
     inverse = {
         f.id
         for t in base.tables
@@ -363,12 +364,12 @@ def _drop_inverse_links(
         if f.type == LINK and f.inverse_link_field_id in described
     }
     result.changes = [
-        c for c in result.changes if not (c.kind == "added" and c.field_id in inverse)
+        c for c in result.changes if not (c.kind == Kind.ADDED and c.field_id in inverse)
     ]
 
 
 def _described_links(
-    base: BaseSchema, pairs: dict[str, BaseTable], tables: dict[str, dict[str, Any]]
+    pairs: dict[str, BaseTable], tables: dict[str, dict[str, Any]]
 ) -> Iterator[str]:
     """Ids of base link fields that a spec link field matched."""
     for key, table in pairs.items():

@@ -15,13 +15,15 @@ from sync_action import airtable_report
 from sync_action.airtable_compare import TYPE_TABLE, BaseSchema, compare_base
 from sync_action.compare import PeerResult
 from sync_action.config import Config
-from sync_action.drift import context, should_comment
+from sync_action.drift import should_comment
 from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
 from sync_action.hosting import Hosting
+from sync_action.modes_common import context
 from sync_action.runner import Runner
 from sync_action.spec import Spec
+from sync_action.vocabulary import Reason, Status
 
-UNKNOWN = "type-unknown"
+UNKNOWN = Reason.TYPE_UNKNOWN
 
 
 class AirtableResult(PeerResult):
@@ -53,7 +55,7 @@ def check(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
     result.changes = found.changes
     result.suggested_ids = found.suggested_ids
     result.drift = any(c.reason != UNKNOWN for c in result.changes)
-    result.status = "drift" if result.drift else "in-sync"
+    result.status = Status.DRIFT if result.drift else Status.IN_SYNC
     return result
 
 
@@ -75,10 +77,11 @@ def run(
         code = EXIT_DRIFT if fails(cfg, result) else EXIT_OK
     except RemoteError as exc:
         result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
-        result.status, result.message, result.exit_code = "failed", exc.message, exc.exit_code
+        result.status, result.message = Status.FAILED, exc.message
+        result.exit_code = exc.exit_code
         code = exc.exit_code
     _log(cfg, runner, local, result)
-    if should_comment(cfg) and result.status != "failed":
+    if should_comment(cfg) and result.status != Status.FAILED:
         code = max(code, upsert_comment(cfg, host(), local, result, runner))
     return [result], code
 
@@ -91,7 +94,7 @@ def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
             line = airtable_report.sentence(change, names, bold=False)
             runner.log("  " + line.removeprefix("- "))
     base = cfg.airtable_base_id
-    if result.status == "failed":
+    if result.status == Status.FAILED:
         runner.error(result.message, title="Airtable check failed")
         return
     for change in result.changes:

@@ -145,7 +145,7 @@ def _effect(result: PeerResult, fails: bool) -> str:
     return "\nThis check only warns (`fail-on-drift: false`).\n"
 
 
-def body(path: str, local: Spec, result: PeerResult, ctx: Context, *, fails: bool) -> str:
+def body(path: str, local: Spec, result: PeerResult, *, fails: bool) -> str:
     text = _verdict(path, result) + _effect(result, fails)
     if result.changes:
         text += "\n" + change_list(result.changes, table_names(local), BUDGET)
@@ -161,8 +161,8 @@ def footer(ctx: Context) -> str:
 
 
 def comment(path: str, local: Spec, result: PeerResult, ctx: Context, *, fails: bool) -> str:
-    return fit(f"{marker(path)}\n{body(path, local, result, ctx, fails=fails)}{footer(ctx)}")
+    return fit(f"{marker(path)}\n{body(path, local, result, fails=fails)}{footer(ctx)}")
 
 
 def summary(path: str, local: Spec, result: PeerResult, ctx: Context, *, fails: bool) -> str:
-    return fit(body(path, local, result, ctx, fails=fails) + footer(ctx))
+    return fit(body(path, local, result, fails=fails) + footer(ctx))

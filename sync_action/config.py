@@ -18,6 +18,7 @@ from typing import Any
 
 from sync_action.airtable_config import airtable_inputs
 from sync_action.errors import UsageError
+from sync_action.validation import load_schema_file
 
 DEFAULTS: dict[str, str] = {
     "mode": "drift",
@@ -199,7 +200,7 @@ def load(
         schema_path=schema_path,
         peer_repos=peers,
         peer_path=peer_path,
-        peer_ref=ref_name(raw["peer-ref"], "peer-ref", allow_sha=True),
+        peer_ref=ref_name(raw["peer-ref"], "peer-ref"),
         token=token,
         fail_on_drift=flags["fail-on-drift"],
         comment=flags["comment"],
@@ -285,7 +286,7 @@ def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[st
     return tuple(peers)
 
 
-def ref_name(value: str, name: str, *, allow_sha: bool = False) -> str | None:
+def ref_name(value: str, name: str) -> str | None:
     """A branch or tag name git would accept (check-ref-format rules)."""
     if not value:
         return None
@@ -370,29 +371,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
         return None, None
     rel = workspace_path(workspace, value, "spec-schema", must_exist=True)
     return load_schema_file(str(workspace / rel), rel), rel
-
-
-def load_schema_file(path: str, display: str | None = None) -> dict[str, Any]:
-    """A JSON Schema (JSON or YAML), checked to be a schema before any use."""
-    name = display or path
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        import yaml
-
-        schema = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"Input 'spec-schema': '{name}' cannot be read: {exc}") from None
-    if not isinstance(schema, dict):
-        raise UsageError(f"Input 'spec-schema': '{name}' is not a JSON Schema object")
-    from jsonschema import Draft202012Validator, exceptions, validators
-
-    try:
-        validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except exceptions.SchemaError as exc:
-        raise UsageError(
-            f"Input 'spec-schema': '{name}' is not a valid JSON Schema: {exc.message}"
-        ) from None
-    return schema
 
 
 def debug_enabled(env: Mapping[str, str]) -> bool:

@@ -9,39 +9,17 @@ tells "never held" apart, and a short walk names the commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from sync_action.compare import PeerResult
+from sync_action.compare import PeerResult, Provenance
 from sync_action.config import Config
 from sync_action.errors import RemoteError
+from sync_action.git import file_version, is_shallow
 from sync_action.hosting import Hosting
 from sync_action.spec import Spec
+from sync_action.vocabulary import Finding
 
-BEHIND = "behind-source"
-EDITED = "edited-locally"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """The verdict on one consumer copy."""
-
-    state: str
-    source: str
-    version: str | None
-    commit: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"state": self.state, "source": self.source, "version": self.version,
-                "commit": self.commit}
-
-    def sentence(self) -> str:
-        if self.state == EDITED:
-            return (f"The consumer's copy matches no version of {self.source}'s file: it was "
-                    "edited locally, and someone must reconcile it before a sync replaces it.")
-        at = f" from commit {self.commit[:7]}" if self.commit else ""
-        return (f"The consumer's copy is an earlier version of {self.source}'s file "
-                f"(version {self.version}{at}): it is behind, and a sync will fix it.")
+BEHIND = Finding.BEHIND_SOURCE
+EDITED = Finding.EDITED_LOCALLY
+__all__ = ["BEHIND", "EDITED", "Provenance", "is_source", "place"]
 
 
 def _names(repo: str) -> set[str]:
@@ -89,8 +67,6 @@ def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, st
     Returns (known, commit): commit is the commit, "" (held, commit unnamed) or
     None (never held); known is False when there is no way to tell.
     """
-    from sync_action.local import file_version, is_shallow
-
     if not is_shallow(cfg.workspace):
         return True, file_version(cfg.workspace, cfg.schema_path, "HEAD", blob_sha)
     if cfg.uses_api and cfg.repository:

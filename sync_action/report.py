@@ -17,6 +17,7 @@ from typing import Any
 from sync_action.compare import PeerResult
 from sync_action.diff import Change
 from sync_action.spec import Spec
+from sync_action.vocabulary import Status
 
 GITHUB_LIMIT = 65_536
 BUDGET = 60_000  # room for the header, marker and footer around the tables
@@ -115,7 +116,7 @@ def changes_table(changes: Sequence[Change], budget: int) -> tuple[str, int]:
 
 
 def _status_icon(result: PeerResult) -> str:
-    if result.status in ("failed", "refused") or result.missing:
+    if result.status in (Status.FAILED, Status.REFUSED) or result.missing:
         return "❌"
     return "⚠️" if result.drift else "✅"
 
@@ -135,7 +136,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        status = r.status or ("drift" if r.drift else "in-sync")
+        status = r.status or (Status.DRIFT if r.drift else Status.IN_SYNC)
         link = f" ([#{r.pr_number}]({r.pr_url}))" if r.pr_url and r.pr_number else ""
         lines.append(
             f"| {_status_icon(r)} `{r.repository}` | `{r.ref}` | {status}{link} "
@@ -145,7 +146,7 @@ def overview(local: Spec, results: Sequence[PeerResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def details(local: Spec, results: Sequence[PeerResult], budget: int) -> str:
+def details(results: Sequence[PeerResult], budget: int) -> str:
     """Per-peer change tables, collapsed, cut to fit `budget` characters."""
     parts: list[str] = []
     left = budget
@@ -205,7 +206,7 @@ def comment(
             f"This copy differs from {len(drifted)} of {len(results)} peer(s)"
             f"{', with breaking changes' if breaking else ''}.\n\n"
         )
-    body = head + overview(local, results) + details(local, results, BUDGET)
+    body = head + overview(local, results) + details(results, BUDGET)
     return fit(f"{marker}\n{body}{_footer(ctx)}")
 
 
@@ -218,7 +219,7 @@ def summary(local: Spec, results: Sequence[PeerResult], ctx: Context) -> str:
         f"## {title}: `{local.path}` — {verdict}\n\n"
         f"Version `{local.version}`, SHA-256 `{local.sha256[:12]}…`\n\n"
     )
-    return fit(head + overview(local, results) + details(local, results, BUDGET) + _footer(ctx))
+    return fit(head + overview(local, results) + details(results, BUDGET) + _footer(ctx))
 
 
 def pr_body(

@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from sync_action import report
 from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
 from sync_action.config import Config
-from sync_action.drift import context, fan_out
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError, SpecError
+from sync_action.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
 from sync_action.hosting import Hosting, PullRequest, RemoteFile
+from sync_action.modes_common import context, fan_out
 from sync_action.runner import Runner
 from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.vocabulary import Status
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-DRY_RUN, REFUSED, FAILED = "dry-run", "refused", "failed"
+CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
+DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
 _COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
 _DOTTED = re.compile(r"\d+(?:\.\d+)*")
@@ -93,7 +94,7 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
     results = fan_out(cfg.peer_repos, lambda peer: sync_peer(job, peer))
     for result in results:
         _log(runner, result)
-    return results, max((r.exit_code for r in results), default=EXIT_OK)
+    return results, most_severe([r.exit_code for r in results])
 
 
 def sync_peer(job: Job, peer: str) -> PeerResult:
