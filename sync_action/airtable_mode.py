@@ -21,7 +21,7 @@ from sync_action.hosting import Hosting
 from sync_action.modes_common import context
 from sync_action.runner import Runner
 from sync_action.spec import Spec
-from sync_action.vocabulary import Reason, Status
+from sync_action.vocabulary import FailOn, Reason, Status
 
 UNKNOWN = Reason.TYPE_UNKNOWN
 
@@ -60,8 +60,10 @@ def check(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
 
 
 def fails(cfg: Config, result: PeerResult) -> bool:
-    """Whether this result makes the step exit 1 (`fail-on-drift`)."""
-    return result.drift and cfg.fail_on_drift
+    """Whether this result makes the step exit 1 (`fail-on: drift`/`breaking`, or
+    `fail-on-drift`); anything else only warns."""
+    drift = result.drift and cfg.fails(FailOn.DRIFT)
+    return drift or (result.breaking and cfg.fails(FailOn.BREAKING))
 
 
 def run(

@@ -139,10 +139,10 @@ def _effect(result: PeerResult, fails: bool) -> str:
         return ""
     if fails:
         return (
-            "\nThis check fails: the base and the spec disagree (`fail-on-drift: true`). "
+            "\nThis check fails: the base and the spec disagree (`fail-on`). "
             "Change the base in Airtable, or the spec to describe the base.\n"
         )
-    return "\nThis check only warns (`fail-on-drift: false`).\n"
+    return "\nThis check only warns: `fail-on` does not name this drift.\n"
 
 
 def body(path: str, local: Spec, result: PeerResult, *, fails: bool) -> str:

@@ -27,6 +27,8 @@ MODES_HELP = {
     "diff": "show the semantic changes from OLD to NEW",
     "validate": "check that spec files are well formed and valid",
     "airtable": "compare a spec with the live Airtable base's schema (Metadata API)",
+    "status": "report every consumer's state: in sync, behind, edited or missing, and its "
+    "sync pull request",
 }
 BOTH = ("drift", "sync")
 ALL = ("drift", "sync", "airtable")
@@ -74,6 +76,7 @@ BOOLEAN_INPUTS = (
     "disabled",
     "dry-run",
     "require-version-bump",
+    "dashboard",
 )
 
 
@@ -83,7 +86,12 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
 
     env = os.environ if env is None else env
     inputs = config.inputs_from_env(env)
-    secrets = [inputs["token"], inputs["app-private-key"], inputs["airtable-token"]]
+    secrets = [
+        inputs["token"],
+        inputs["app-private-key"],
+        inputs["comment-token"],
+        inputs["airtable-token"],
+    ]
     runner = Runner(on_runner=True, secrets=secrets)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
 
@@ -139,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mode in ("drift", "sync", "airtable"):
+    for mode in ("drift", "sync", "airtable", "status"):
         sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
         if mode == "airtable":
             sub.add_argument(
@@ -217,7 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs["schema-path"] = args.file
     if getattr(args, "app_private_key_file", None):
         inputs["app-private-key"] = _read_key(args.app_private_key_file)
-    for secret in (inputs["token"], inputs["app-private-key"], inputs["airtable-token"]):
+    secrets = ("token", "app-private-key", "comment-token", "airtable-token")
+    for secret in (inputs[name] for name in secrets):
         runner.add_secret(secret)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, args.peer_dir))
 

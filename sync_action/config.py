@@ -45,6 +45,12 @@ DEFAULTS: dict[str, str] = {
     "airtable-base-id": "",
     "airtable-token": "",
     "airtable-api-url": "https://api.airtable.com",
+    "comment-token": "",
+    "fail-on": "",
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": "",
+    "dashboard": "false",
 }
 BOOLEANS = {
     "true": True,
@@ -56,7 +62,20 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync", "airtable")
+MODES = ("drift", "sync", "airtable", "status")
+# The conditions `fail-on` may name; any other finding only warns.
+FAIL_ON = (
+    "drift",
+    "edited",
+    "behind",
+    "breaking",
+    "version-not-bumped",
+    "version-too-small",
+    "updated-at-unchanged",
+    "stale-pr",
+    "token-expiring",
+    "never",
+)
 PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -107,6 +126,18 @@ class Config:
     airtable_token: str = field(default="", repr=False)
     airtable_api_url: str = DEFAULTS["airtable-api-url"]
     airtable_waits: tuple[float, float] = (30.0, 0.5)  # the 429 lockout, the 5xx backoff
+    comment_token: str = field(default="", repr=False)  # empty: `token`
+    fail_on: frozenset[str] | None = None  # None: from fail-on-drift
+    max_pr_age: float = 7.0  # days
+    token_expiry_days: float = 14.0
+    sync_workflow: str | None = None
+    dashboard: bool = False
+
+    def fails(self, condition: str) -> bool:
+        """Does `condition` (a `fail-on` word) fail the step, or only warn?"""
+        if self.fail_on is None:
+            return condition == "drift" and self.fail_on_drift
+        return condition in self.fail_on
 
     @property
     def schema_file(self) -> Path:
@@ -118,7 +149,11 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key, self.airtable_token) if s)
+        return tuple(
+            s
+            for s in (self.token, self.app_private_key, self.comment_token, self.airtable_token)
+            if s
+        )
 
     @property
     def uses_api(self) -> bool:
@@ -174,11 +209,20 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'airtable', got '{raw['mode']}'")
+        raise UsageError(
+            f"Input 'mode' must be 'drift', 'sync', 'airtable' or 'status', got '{raw['mode']}'"
+        )
     airtable = airtable_inputs(raw, env) if mode == "airtable" else {}
     flags = {
         name: parse_bool(raw[name], name)
-        for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
+        for name in (
+            "fail-on-drift",
+            "comment",
+            "force-sync",
+            "dry-run",
+            "require-version-bump",
+            "dashboard",
+        )
     }
     schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
@@ -228,8 +272,51 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        comment_token=(inputs.get("comment-token") or "").strip(),
+        fail_on=fail_on(raw["fail-on"]),
+        max_pr_age=days(raw["max-pr-age"], "max-pr-age"),
+        token_expiry_days=days(raw["token-expiry-days"], "token-expiry-days"),
+        sync_workflow=_workflow_file(raw["sync-workflow"]),
+        dashboard=flags["dashboard"],
         **airtable,
     )
+
+
+def fail_on(value: str) -> frozenset[str] | None:
+    """`fail-on`: the conditions that fail the step; empty means `fail-on-drift` decides."""
+    words = [word.lower() for word in split_list(value)]
+    if not words:
+        return None
+    unknown = [word for word in words if word not in FAIL_ON]
+    if unknown:
+        raise UsageError(
+            f"Input 'fail-on': unknown condition '{unknown[0]}'; use any of {', '.join(FAIL_ON)}"
+        )
+    return frozenset(words) - {"never"}
+
+
+def days(value: str, name: str) -> float:
+    """A number of days, zero or more (fractions allowed)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise UsageError(f"Input '{name}' must be a number of days (0 or more), got '{value}'")
+    return number
+
+
+def _workflow_file(value: str) -> str | None:
+    """The sync workflow's file name in .github/workflows (a path there is cut to its name)."""
+    if not value:
+        return None
+    name = value.rsplit("/", 1)[-1]
+    if not name.endswith((".yml", ".yaml")):
+        raise UsageError(
+            f"Input 'sync-workflow' must be a workflow file name such as schema-sync.yml, "
+            f"got '{value}'"
+        )
+    return name
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:

@@ -39,6 +39,7 @@ from sync_action.errors import Conflict, NotFound, RemoteError
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
 from sync_action.github_retry import IDEMPOTENT, GitHubRetry, ca_bundle
+from sync_action.github_status import StatusReads
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 
@@ -76,7 +77,7 @@ def _requests() -> Iterator[None]:
         raise Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
 
 
-class GitHubHosting:
+class GitHubHosting(StatusReads):
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
@@ -114,6 +115,7 @@ class GitHubHosting:
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
         self._app: AppTokens | None = None
+        self._expiration: str | None = None
         self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
 
     @classmethod
@@ -176,11 +178,33 @@ class GitHubHosting:
         self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         owner, name = url.split("/")[2:4]  # every URL here is /repos/{owner}/{repo}/...
-        requester = self._client(f"{owner}/{name}").requester
+        return self._send(f"{owner}/{name}", verb, url, body, params)
+
+    def _send(
+        self, repo: str, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """One request with `repo`'s client (writes paced); raises PyGithub's errors."""
+        requester = self._client(repo).requester
         if verb in ("GET", "HEAD"):
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
-        with self.pacer.write():
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
+            headers, data = requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        else:
+            with self.pacer.write():
+                headers, data = requester.requestJsonAndCheck(
+                    verb, url, parameters=params, input=body
+                )
+        self.saw(headers, app=self._app is not None)
+        return data
+
+    def _request(
+        self,
+        action: str,
+        repo: str,
+        verb: str,
+        url: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        return self._call(action, repo, lambda: self._send(repo, verb, url, body, params))
 
     def _write(self, work: Callable[[], T]) -> T:
         """A write through PyGithub's objects, paced like every other write."""
@@ -222,7 +246,9 @@ class GitHubHosting:
             known = self._defaults.get(repo.lower())
         if known:
             return known
-        name = self._call("reading", repo, lambda: self._repo(repo).default_branch)
+        found = self._repo(repo)
+        name = self._call("reading", repo, lambda: found.default_branch)
+        self.saw(found.raw_headers, app=self._app is not None)
         self._remember_default(repo, name)
         return name
 
@@ -247,6 +273,8 @@ class GitHubHosting:
             # A missing file and an invisible repository both answer 404; tell them apart.
             branch = self.default_branch(repo)
             return RemoteFile(repo, path, ref or branch, None, None)
+        if not isinstance(found, list):
+            self.saw(found.raw_headers, app=self._app is not None)
         if isinstance(found, list) or found.type == "dir":
             raise RemoteError(f"{repo}:{path} is a directory, not a file; check peer-path")
         if found.type != "file":

@@ -31,7 +31,7 @@ from sync_action.vocabulary import Status
 CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
 DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
-_COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
+COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
 _DOTTED = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -280,7 +280,7 @@ def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
 
 def _foreign_note(pull: PullRequest, branch: str) -> str:
     """Say so when the branch head is not the commit this action made last."""
-    match = _COMMIT_MARK.search(pull.body or "")
+    match = COMMIT_MARK.search(pull.body or "")
     if match and match.group(1) and match.group(1) != pull.head_sha:
         return (
             f"> [!NOTE]\n> Someone pushed commits to `{branch}`; they were kept and this "

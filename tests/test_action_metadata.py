@@ -31,7 +31,9 @@ CONTRACT_INPUTS: dict[str, object] = {
     "peer-path": COMPUTED,  # the value of schema-path
     "peer-ref": COMPUTED,  # the peer's default branch
     "token": "${{ github.token }}",
+    "comment-token": "${{ github.token }}",
     "fail-on-drift": "true",
+    "fail-on": COMPUTED,  # from fail-on-drift
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
     "force-sync": "false",
@@ -49,6 +51,10 @@ CONTRACT_INPUTS: dict[str, object] = {
     "airtable-base-id": COMPUTED,  # the environment variable AIRTABLE_BASE_ID
     "airtable-token": COMPUTED,  # the environment variable AIRTABLE_API_KEY
     "airtable-api-url": "https://api.airtable.com",
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": NONE,
+    "dashboard": "false",
 }
 
 CONTRACT_OUTPUTS = [
@@ -61,6 +67,7 @@ CONTRACT_OUTPUTS = [
     "sync-status",
     "pr-urls",
     "results",
+    "token-expires-at",
 ]
 
 # What users write in `uses:` to reach this action.
