@@ -59,6 +59,7 @@ def test_a_base_built_from_the_spec_is_in_sync(workspace, github, local_airtable
             "pr_url": "",
             "changes": 0,
             "breaking": False,
+            "findings": [],
         }
     ]
     assert (
@@ -371,3 +372,12 @@ def test_the_report_names_the_base_and_its_counts(workspace, github, local_airta
     assert peer["tables"] == len(base)
     assert peer["fields"] == sum(len(t["fields"]) for t in base)
     assert json.dumps(peer).count(AIRTABLE_TOKEN) == 0
+
+
+def test_fail_on_breaking_fails_on_a_removal_only(workspace, github, local_airtable, base):
+    builder.add_field(base, "Users", "Preferred Units", "singleSelect")
+    extra = airtable_run(workspace, github, local_airtable, {"fail-on": "breaking"})
+    assert extra.returncode == 0 and extra.outputs["drift"] == "true"
+    builder.drop_field(base, "Meals", "Calories")
+    removed = airtable_run(workspace, github, local_airtable, {"fail-on": "breaking"})
+    assert removed.returncode == 1
