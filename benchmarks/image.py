@@ -35,15 +35,16 @@ SPEC_PATH = "schema/AIRTABLE_SPEC.yaml"
 
 
 def docker(*args: str) -> str:
-    return subprocess.run(["docker", *args], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["docker", *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def size(image: str) -> int:
     return int(docker("image", "inspect", "--format", "{{.Size}}", image))
 
 
-def base_of(image: str) -> str:
+def base_of() -> str:
     """The base named by the build: the stand-in's tag, or BASE_IMAGE."""
     return os.environ.get("BASE_IMAGE") or "schema-sync-base:python3.11-slim-bookworm-standin"
 
@@ -53,32 +54,52 @@ def timed(command: Sequence[str], env: dict[str, str] | None = None) -> float:
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     took = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command[:3])}... exited {done.returncode}:\n"
-                         f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command[:3])}... exited {done.returncode}:\n"
+            f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
     return took
 
 
 def drift_command(image: str, workspace: Path, temp: Path, api_url: str) -> tuple[list[str], dict]:
     """An in-sync drift check, started as the runner starts the action."""
-    env = {"INPUT_MODE": "drift", "INPUT_PEER-REPOS": "STRUKT1/strukt-app",
-           "INPUT_TOKEN": TOKEN, "INPUT_SCHEMA-PATH": SPEC_PATH,
-           "GITHUB_ACTIONS": "true", "CI": "true", "HOME": "/github/home",
-           "GITHUB_WORKSPACE": "/github/workspace", "GITHUB_REPOSITORY": "STRUKT1/strukt-system",
-           "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": "/github/workflow/event.json",
-           "GITHUB_OUTPUT": "/github/file_commands/set_output",
-           "GITHUB_STEP_SUMMARY": "/github/file_commands/step_summary",
-           "GITHUB_API_URL": api_url, "GITHUB_SERVER_URL": api_url.removesuffix("/api/v3"),
-           "RUNNER_TEMP": "/github/runner_temp"}
+    env = {
+        "INPUT_MODE": "drift",
+        "INPUT_PEER-REPOS": "STRUKT1/strukt-app",
+        "INPUT_TOKEN": TOKEN,
+        "INPUT_SCHEMA-PATH": SPEC_PATH,
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "HOME": "/github/home",
+        "GITHUB_WORKSPACE": "/github/workspace",
+        "GITHUB_REPOSITORY": "STRUKT1/strukt-system",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": "/github/workflow/event.json",
+        "GITHUB_OUTPUT": "/github/file_commands/set_output",
+        "GITHUB_STEP_SUMMARY": "/github/file_commands/step_summary",
+        "GITHUB_API_URL": api_url,
+        "GITHUB_SERVER_URL": api_url.removesuffix("/api/v3"),
+        "RUNNER_TEMP": "/github/runner_temp",
+    }
     for folder in ("_github_home", "_github_workflow", "_runner_file_commands"):
         (temp / folder).mkdir(exist_ok=True)
     (temp / "_github_workflow" / "event.json").write_text("{}")
     command = ["docker", "run", "--rm", "--network", "host", "--workdir", "/github/workspace"]
     for name in env:
         command += ["-e", name]
-    command += ["-v", f"{temp}:/github/runner_temp", "-v", f"{temp}/_github_home:/github/home",
-                "-v", f"{temp}/_github_workflow:/github/workflow",
-                "-v", f"{temp}/_runner_file_commands:/github/file_commands",
-                "-v", f"{workspace}:/github/workspace", image]
+    command += [
+        "-v",
+        f"{temp}:/github/runner_temp",
+        "-v",
+        f"{temp}/_github_home:/github/home",
+        "-v",
+        f"{temp}/_github_workflow:/github/workflow",
+        "-v",
+        f"{temp}/_runner_file_commands:/github/file_commands",
+        "-v",
+        f"{workspace}:/github/workspace",
+        image,
+    ]
     return command, {"PATH": os.environ["PATH"], **env}
 
 
@@ -86,9 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each (default 7)")
     args = parser.parse_args(argv)
-    image = subprocess.run(["bash", str(ROOT / "scripts/build-image")], capture_output=True,
-                           text=True, check=True).stdout.strip().splitlines()[-1]
-    total, base = size(image), size(base_of(image))
+    image = (
+        subprocess.run(
+            ["bash", str(ROOT / "scripts/build-image")], capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    total, base = size(image), size(base_of())
     from tests.localgithub.server import LocalGitHub
 
     spec = (ROOT / "tests/fixtures/AIRTABLE_SPEC.yaml").read_bytes()
@@ -112,20 +138,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     added = (total - base) / MIB
     rows = [
         ("image size", f"{total / MIB:.0f} MiB ({image})", "", None),
-        ("base size", f"{base / MIB:.0f} MiB ({base_of(image)})", "", None),
-        ("added by the action", f"{added:.1f} MiB", f"<= {ADDED_TARGET_MIB} MiB",
-         added <= ADDED_TARGET_MIB),
+        ("base size", f"{base / MIB:.0f} MiB ({base_of()})", "", None),
+        (
+            "added by the action",
+            f"{added:.1f} MiB",
+            f"<= {ADDED_TARGET_MIB} MiB",
+            added <= ADDED_TARGET_MIB,
+        ),
         ("docker run ... python -c pass", f"{bare_s:.2f} s median of {args.runs}", "", None),
         ("docker run, in-sync drift", f"{drift_s:.2f} s median of {args.runs}", "", None),
-        ("drift over the bare container", f"+{drift_s - bare_s:.2f} s",
-         f"<= {OVERHEAD_TARGET_S} s", drift_s - bare_s <= OVERHEAD_TARGET_S),
+        (
+            "drift over the bare container",
+            f"+{drift_s - bare_s:.2f} s",
+            f"<= {OVERHEAD_TARGET_S} s",
+            drift_s - bare_s <= OVERHEAD_TARGET_S,
+        ),
     ]
     print("| measure | figure | target | result |\n|---|---|---|---|")
     for measure, figure, target, ok in rows:
         result = "" if ok is None else ("PASS" if ok else "**FAIL**")
         print(f"| {measure} | {figure} | {target} | {result} |")
-    in_sync = any(line.startswith("drift<<") and outputs[i + 1] == "false"
-                  for i, line in enumerate(outputs))
+    in_sync = any(
+        line.startswith("drift<<") and outputs[i + 1] == "false" for i, line in enumerate(outputs)
+    )
     print(f"\nEvery drift run said in sync: {json.dumps(in_sync)}")
     return 0 if all(ok is not False for *_, ok in rows) else 1
 

@@ -55,6 +55,8 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
     validation.validate(local, cfg.spec_schema)
+    if cfg.mode == "airtable":
+        return _airtable(cfg, runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
@@ -69,7 +71,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     elif cfg.mode == "sync":
         results, code = sync.run(cfg, host, local, runner)
     else:
-        change = pr_change.own_change(cfg, host, local)
+        change = pr_change.own_change(cfg, source_host(cfg, host), local)
         results, code = drift.run(cfg, host, local, runner, change)
         alarms = gate.alarms(cfg, results, change)
         checks = gate.to_json(cfg, alarms)
@@ -95,6 +97,24 @@ def source_host(cfg: Config, host: Hosting) -> Hosting:
 
     own = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
     return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
+
+
+def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | None) -> int:
+    """The spec against the live base; GitHub is reached only for a pull request comment."""
+    from sync_action import airtable_mode, airtable_report
+
+    results, code = airtable_mode.run(cfg, local, runner, lambda: host or make_host(cfg))
+    for result in results:  # changes read from the spec (`from`) to the base (`to`)
+        result.consumer_side = True
+        result.own_repository, result.own_ref = cfg.repository or "local", cfg.ref or cfg.sha
+    ctx = context(cfg)
+    write_report(cfg, report.build(local, results, ctx))
+    runner.set_outputs(outputs(cfg, local, results))
+    fails = airtable_mode.fails(cfg, results[0])
+    runner.add_summary(
+        airtable_report.summary(cfg.schema_path, local, results[0], ctx, fails=fails)
+    )
+    return code
 
 
 def _local_context(cfg: Config, host: Hosting) -> Config:

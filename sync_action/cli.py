@@ -26,38 +26,50 @@ MODES_HELP = {
     "sync": "put this repository's file on the sync branch of each consumer (a PR on GitHub)",
     "diff": "show the semantic changes from the consumer's copy to the source's (OLD to NEW)",
     "validate": "check that spec files are well formed and valid",
+    "airtable": "compare a spec with the live Airtable base's schema (Metadata API)",
     "status": "report every consumer's state: in sync, behind, edited or missing, and its "
     "sync pull request",
 }
 BOTH = ("drift", "sync")
+ALL = ("drift", "sync", "airtable")
 # Each input as a flag: the subcommands it means something in, and its help.
 FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
-    "schema-path": (BOTH, "this repository's schema file, relative to the workspace"),
+    "schema-path": (ALL, "this repository's schema file, relative to the workspace"),
     "peer-repos": (BOTH, "the peers, owner/name, comma- or newline-separated"),
     "peer-path": (BOTH, "the file's path inside the peers (default: --schema-path)"),
     "peer-ref": (("drift",), "the peer's branch, tag or commit (default: its default branch)"),
     "token": (
-        BOTH,
+        ALL,
         "token for the GitHub REST API (default: GITHUB_TOKEN, else GH_TOKEN, from the "
         "environment); never needed with --peer-dir",
     ),
     "role": (("drift",), "source, consumer or auto (from the spec's owner_repo)"),
-    "fail-on-drift": (("drift",), "exit 1 when any peer drifted or lacks the file"),
-    "fail-on": (("drift",), "conditions that exit 1, e.g. drift,version-too-small (or never)"),
-    "comment": (("drift",), "on a pull request event, keep one sticky comment on it"),
-    "report-path": (BOTH, "where the JSON report is written, relative to the workspace"),
+    "fail-on-drift": (("drift", "airtable"), "exit 1 when any peer drifted or lacks the file"),
+    "fail-on": (ALL, "conditions that exit 1, e.g. drift,version-too-small (or never)"),
+    "comment": (("drift", "airtable"), "on a pull request event, keep one sticky comment on it"),
+    "report-path": (ALL, "where the JSON report is written, relative to the workspace"),
     "force-sync": (("sync",), "rebuild the sync branch and refresh the pull request"),
-    "disabled": (BOTH, "do nothing, say so, exit 0"),
+    "disabled": (ALL, "do nothing, say so, exit 0"),
     "base-branch": (("sync",), "the branch the pull request targets (default: the peer's)"),
     "sync-branch": (("sync",), "the sync branch (default: schema-sync/<peer-path slug>)"),
     "labels": (("sync",), "labels put on the sync pull request"),
     "pr-title": (("sync",), "the pull request title; {path} {source} {version} {sha} filled in"),
-    "dry-run": (BOTH, "compute, report and print everything; write nothing remote"),
+    "dry-run": (ALL, "compute, report and print everything; write nothing remote"),
     "require-version-bump": (BOTH, "different content under the same spec version is a finding"),
     "version-policy": (BOTH, "bump, semver or none: how the version must move with the content"),
-    "spec-schema": (BOTH, "a JSON Schema the file must satisfy (default: the built-in one)"),
+    "spec-schema": (ALL, "a JSON Schema the file must satisfy (default: the built-in one)"),
     "ignore": (BOTH, "dotted paths with * wildcards left out of drift"),
     "app-id": (BOTH, "authenticate as this GitHub App (with --app-private-key-file)"),
+    "airtable-base-id": (
+        ("airtable",),
+        "the base, app + 14 letters or digits (default: AIRTABLE_BASE_ID from the environment)",
+    ),
+    "airtable-token": (
+        ("airtable",),
+        "a personal access token with schema.bases:read "
+        "(default, and better: AIRTABLE_API_KEY from the environment)",
+    ),
+    "airtable-api-url": (("airtable",), "the Airtable API's base URL"),
 }
 NOT_FLAGS = ("mode", "app-private-key")  # the subcommand is the mode; the key comes from a file
 BOOLEAN_INPUTS = (
@@ -77,10 +89,13 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
 
     env = os.environ if env is None else env
     inputs = config.inputs_from_env(env)
-    runner = Runner(
-        on_runner=True,
-        secrets=[inputs["token"], inputs["app-private-key"], inputs["comment-token"]],
-    )
+    secrets = [
+        inputs["token"],
+        inputs["app-private-key"],
+        inputs["comment-token"],
+        inputs["airtable-token"],
+    ]
+    runner = Runner(on_runner=True, secrets=secrets)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
 
 
@@ -135,17 +150,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mode in ("drift", "sync", "status"):
+    for mode in ("drift", "sync", "airtable", "status"):
         sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
-        sub.add_argument(
-            "--peer-dir",
-            action="append",
-            default=[],
-            metavar="PATH",
-            help="a local git checkout of a peer, instead of the GitHub API "
-            "(repeatable; named by --peer-repos in the same order, or from "
-            "its origin remote)",
-        )
+        if mode == "airtable":
+            sub.add_argument(
+                "file",
+                nargs="?",
+                metavar="FILE",
+                help="the spec (default: --schema-path); the token comes from AIRTABLE_API_KEY",
+            )
+            sub.set_defaults(peer_dir=[])
+        else:
+            sub.add_argument(
+                "--peer-dir",
+                action="append",
+                default=[],
+                metavar="PATH",
+                help="a local git checkout of a peer, instead of the GitHub API "
+                "(repeatable; named by --peer-repos in the same order, or from "
+                "its origin remote)",
+            )
         for name, default in DEFAULTS.items():
             modes, text = FLAGS.get(name, (BOTH, f"the action's `{name}` input"))
             if name in NOT_FLAGS or mode not in modes:
@@ -157,9 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
                 )
             else:
                 sub.add_argument(f"--{name}", metavar="VALUE", help=text + shown)
-        sub.add_argument(
-            "--app-private-key-file", metavar="PATH", help="the GitHub App's private key (PEM file)"
-        )
+        if mode != "airtable":
+            sub.add_argument(
+                "--app-private-key-file",
+                metavar="PATH",
+                help="the GitHub App's private key (PEM file)",
+            )
     diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
     diff.add_argument("old", help="one copy: the consumer's, unless --role source")
     diff.add_argument("new", help="the other copy: the source's, unless --role source")
@@ -204,9 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
     inputs.update(mode=args.command, **{"app-private-key": ""})
     inputs["mode"] = args.command
-    if args.app_private_key_file:
+    if getattr(args, "file", None):
+        inputs["schema-path"] = args.file
+    if getattr(args, "app_private_key_file", None):
         inputs["app-private-key"] = _read_key(args.app_private_key_file)
-    for secret in (inputs["token"], inputs["app-private-key"], inputs["comment-token"]):
+    secrets = ("token", "app-private-key", "comment-token", "airtable-token")
+    for secret in (inputs[name] for name in secrets):
         runner.add_secret(secret)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, args.peer_dir))
 

@@ -84,6 +84,7 @@ class PeerResult:
     required_version: str | None = None  # under semver: the lowest version that would do
     notes: dict[str, str] = field(default_factory=dict)  # finding -> sentence for people
     metrics: Metrics | None = None  # status mode
+    suggested_ids: dict[str, str] | None = None  # airtable mode: ids for spec entries lacking one
 
     @property
     def missing(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sync_action import event as events
 from sync_action import input_values as values
+from sync_action.airtable_config import airtable_inputs
 from sync_action.errors import UsageError
 from sync_action.input_values import split_list
 from sync_action.validation import load_schema_file
@@ -47,6 +48,9 @@ DEFAULTS: dict[str, str] = {
     "ignore": "",
     "app-id": "",
     "app-private-key": "",
+    "airtable-base-id": "",
+    "airtable-token": "",
+    "airtable-api-url": "https://api.airtable.com",
     "comment-token": "",
     "max-pr-age": "7",
     "token-expiry-days": "14",
@@ -63,7 +67,7 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync", "status")
+MODES = ("drift", "sync", "airtable", "status")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
@@ -109,6 +113,10 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    airtable_base_id: str = ""
+    airtable_token: str = field(default="", repr=False)
+    airtable_api_url: str = DEFAULTS["airtable-api-url"]
+    airtable_waits: tuple[float, float] = (30.0, 0.5)  # the 429 lockout, the 5xx backoff
     comment_token: str = field(default="", repr=False)  # empty: `token`
     fail_on: frozenset[FailOn] | None = None  # None: unset, `fail-on-drift` decides
     max_pr_age: float = 7.0  # days
@@ -139,7 +147,11 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key, self.comment_token) if s)
+        return tuple(
+            s
+            for s in (self.token, self.app_private_key, self.comment_token, self.airtable_token)
+            if s
+        )
 
     @property
     def uses_api(self) -> bool:
@@ -195,7 +207,10 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'status', got '{raw['mode']}'")
+        raise UsageError(
+            f"Input 'mode' must be 'drift', 'sync', 'airtable' or 'status', got '{raw['mode']}'"
+        )
+    airtable = airtable_inputs(raw, env) if mode == "airtable" else {}
     flags = {
         name: parse_bool(raw[name], name)
         for name in (
@@ -211,13 +226,13 @@ def load(
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
     repository = env.get("GITHUB_REPOSITORY", "").strip()
     dirs = tuple(_peer_dir(d) for d in peer_dirs)
-    peers = peer_list(raw["peer-repos"], repository, required=not dirs)
+    peers = peer_list(raw["peer-repos"], repository, required=not dirs and not airtable)
     event_name = env.get("GITHUB_EVENT_NAME", "")
     event = events.read(env)
     spec_schema, spec_schema_path = _spec_schema(workspace, raw["spec-schema"])
     token = (raw["token"] or env.get("GITHUB_TOKEN", "") or env.get("GH_TOKEN", "")).strip()
     app_id, app_key = _app(raw["app-id"], raw["app-private-key"])
-    if not dirs and not token and not app_id:
+    if not dirs and not token and not app_id and not airtable:
         raise UsageError(
             "No token: set the 'token' input (a PAT or GitHub App token that can read the peers)"
         )
@@ -271,6 +286,7 @@ def load(
         base_sha=events.pr_sha(event_name, event, "base"),
         head_sha=events.pr_sha(event_name, event, "head"),
         run_url=events.run_url(env, repository),
+        **airtable,
     )
 
 

@@ -94,6 +94,8 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
         entry["sync"] = result.metrics.to_json()
     if result.message:
         entry["message"] = result.message
+    if result.suggested_ids is not None:
+        entry["suggested_ids"] = dict(result.suggested_ids)
     return entry
 
 

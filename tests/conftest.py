@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.localgithub.plugin"]
+pytest_plugins = ["tests.localgithub.plugin", "tests.localairtable.plugin"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"

@@ -28,7 +28,7 @@ CONTRACT_INPUTS: dict[str, object] = {
     "mode": "drift",
     "role": "auto",
     "schema-path": "schema/AIRTABLE_SPEC.yaml",
-    "peer-repos": REQUIRED,
+    "peer-repos": COMPUTED,  # required, except in airtable mode
     "peer-path": COMPUTED,  # the value of schema-path
     "peer-ref": COMPUTED,  # the peer's default branch
     "token": "${{ github.token }}",
@@ -50,6 +50,9 @@ CONTRACT_INPUTS: dict[str, object] = {
     "ignore": NONE,
     "app-id": NONE,
     "app-private-key": NONE,
+    "airtable-base-id": COMPUTED,  # the environment variable AIRTABLE_BASE_ID
+    "airtable-token": COMPUTED,  # the environment variable AIRTABLE_API_KEY
+    "airtable-api-url": "https://api.airtable.com",
     "max-pr-age": "7",
     "token-expiry-days": "14",
     "sync-workflow": NONE,

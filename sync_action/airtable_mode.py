@@ -1,0 +1,168 @@
+"""Airtable mode: this repository's spec against the live base, reported like drift.
+
+One peer, `airtable:<base id>`; changes read from the spec to the base. A change
+whose type is new to the type table (`type-unknown`) is a warning, never drift.
+On a pull request the sticky comment has its own marker, so it lives beside the
+drift comment of the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sync_action import airtable_report
+from sync_action.airtable_compare import TYPE_TABLE, BaseSchema, compare_base
+from sync_action.compare import PeerResult
+from sync_action.config import Config
+from sync_action.drift import should_comment
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.hosting import Hosting
+from sync_action.modes_common import context
+from sync_action.runner import Runner
+from sync_action.spec import Spec
+from sync_action.vocabulary import FailOn, Reason, Status
+
+UNKNOWN = Reason.TYPE_UNKNOWN
+
+
+class AirtableResult(PeerResult):
+    """The one peer of airtable mode; its counts are the base's tables and fields."""
+
+    base: BaseSchema | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        meta = super().metadata()
+        if self.base is not None:
+            meta.update(tables=len(self.base.tables), fields=self.base.field_count)
+        return meta
+
+
+def fetch(cfg: Config) -> BaseSchema:
+    """The base's schema through the Metadata API (pyairtable, imported only here)."""
+    from sync_action.airtable_api import Retrying, fetch_schema
+
+    lockout, backoff = cfg.airtable_waits
+    retrying = Retrying(lockout=lockout, backoff=backoff)
+    return fetch_schema(cfg.airtable_api_url, cfg.airtable_base_id, cfg.airtable_token, retrying)
+
+
+def check(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
+    """The verdict on one base schema: drift unless every change is `type-unknown`."""
+    result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
+    result.base = base
+    found = compare_base(local.data, base)
+    result.changes = found.changes
+    result.suggested_ids = found.suggested_ids
+    result.drift = any(c.reason != UNKNOWN for c in result.changes)
+    result.status = Status.DRIFT if result.drift else Status.IN_SYNC
+    return result
+
+
+def fails(cfg: Config, result: PeerResult) -> bool:
+    """Whether this result makes the step exit 1 (`fail-on: drift`/`breaking`, or
+    `fail-on-drift`); anything else only warns."""
+    drift = result.drift and cfg.fails(FailOn.DRIFT)
+    return drift or (result.breaking and cfg.fails(FailOn.BREAKING))
+
+
+def run(
+    cfg: Config,
+    local: Spec,
+    runner: Runner,
+    host: Callable[[], Hosting],
+    fetcher: Callable[[Config], BaseSchema] = fetch,
+) -> tuple[list[PeerResult], int]:
+    """Fetch, compare, log, keep the comment; return the one result and the exit code."""
+    try:
+        result = check(cfg, local, fetcher(cfg))
+        code = EXIT_DRIFT if fails(cfg, result) else EXIT_OK
+    except RemoteError as exc:
+        result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
+        result.status, result.message = Status.FAILED, exc.message
+        result.exit_code = exc.exit_code
+        code = exc.exit_code
+    _log(cfg, runner, local, result)
+    if should_comment(cfg) and result.status != Status.FAILED:
+        code = max(code, upsert_comment(cfg, host(), local, result, runner))
+    return [result], code
+
+
+def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
+    with runner.group(f"{result.repository} (Airtable base)"):
+        runner.log(f"status: {result.status}; {airtable_report.counts(result.changes)}")
+        names = airtable_report.table_names(local)
+        for change in result.changes[:50]:
+            line = airtable_report.sentence(change, names, bold=False)
+            runner.log("  " + line.removeprefix("- "))
+    base = cfg.airtable_base_id
+    if result.status == Status.FAILED:
+        runner.error(result.message, title="Airtable check failed")
+        return
+    for change in result.changes:
+        if change.reason == UNKNOWN:
+            if str(change.before) in TYPE_TABLE:
+                why = f"Airtable's type '{change.after}' is new to this version of schema-sync"
+            else:
+                why = f"the spec's type '{change.before}' is not in the type table"
+            runner.warning(
+                f"{change.path}: {why}, so this field's type was not compared "
+                f"(spec: {change.before}, base: {change.after})",
+                title="Type not compared",
+                file=cfg.schema_path,
+            )
+    if result.drift:
+        shown = [c for c in result.changes if c.reason != UNKNOWN]
+        listed = "; ".join(f"{c.kind} {c.path}" for c in shown[:5])
+        more = f"; and {len(shown) - 5} more" if len(shown) > 5 else ""
+        text = (
+            f"{cfg.schema_path} differs from Airtable base {base}: "
+            f"{airtable_report.counts(result.changes)}: {listed}{more}"
+        )
+        if fails(cfg, result):
+            runner.error(text, title="Airtable schema drift", file=cfg.schema_path)
+        else:
+            runner.warning(text, title="Airtable schema drift", file=cfg.schema_path)
+    else:
+        runner.notice(f"{cfg.schema_path} matches Airtable base {base}", title="In sync")
+    if result.suggested_ids:
+        runner.notice(
+            f"{len(result.suggested_ids)} table(s) or field(s) of {cfg.schema_path} have no id; "
+            "the report's peers[0].suggested_ids lists the base's ids for them",
+            title="Ids to add",
+        )
+
+
+def upsert_comment(
+    cfg: Config, host: Hosting, local: Spec, result: PeerResult, runner: Runner
+) -> int:
+    """One sticky comment per schema path, created on drift, edited on later runs."""
+    assert cfg.pr_number is not None
+    tag = airtable_report.marker(cfg.schema_path)
+    body = airtable_report.comment(
+        cfg.schema_path, local, result, context(cfg), fails=fails(cfg, result)
+    )
+    try:
+        existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
+        if existing is None:
+            if result.drift:
+                host.create_comment(cfg.repository, cfg.pr_number, body)
+        elif _content(existing.body) != _content(body):
+            host.edit_comment(cfg.repository, existing.id, body)
+    except Forbidden as exc:
+        runner.warning(
+            f"Could not comment on pull request #{cfg.pr_number} ({exc.message}); "
+            "the report is in the step summary instead. A pull request from a fork gets a "
+            "read-only token.",
+            title="No permission to comment",
+        )
+    except RemoteError as exc:
+        runner.error(
+            f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
+        )
+        return exc.exit_code
+    return EXIT_OK
+
+
+def _content(body: str) -> str:
+    return body.rsplit("<sub>schema-sync", 1)[0]
