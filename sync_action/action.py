@@ -56,7 +56,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
     validation.validate(local, cfg.spec_schema)
     if cfg.mode == "airtable":
-        return _airtable(cfg, runner, local, host)
+        return _airtable(replace(cfg, role=roles.resolve(cfg, local)), runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
