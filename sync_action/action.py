@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync
+from sync_action import drift, report, spec, sync, texts
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
@@ -45,9 +45,10 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     mode = sync if cfg.mode == "sync" else drift
     results, code = mode.run(cfg, host, local, runner)
     ctx = drift.context(cfg)
-    write_report(cfg, report.build(local, results, ctx))
+    data = report.build(local, results, ctx)
+    write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))
-    runner.add_summary(report.summary(local, results, ctx))
+    runner.add_summary(texts.summary(data, drift.text_run(cfg), drift.text_docs(local, results)))
     return code
 
 

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, str] = {
     "peer-path": "",
     "peer-ref": "",
     "token": "",
+    "comment-token": "",
     "fail-on-drift": "true",
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
@@ -32,7 +33,12 @@ DEFAULTS: dict[str, str] = {
     "disabled": "false",
     "base-branch": "",
     "sync-branch": "",
-    "labels": "schema-sync,bot,safe-to-merge",
+    "labels": "schema-sync,bot",
+    "safe-labels": "safe-to-merge",
+    "breaking-labels": "breaking-change",
+    "reviewers": "",
+    "team-reviewers": "",
+    "assignees": "",
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
@@ -79,6 +85,11 @@ class Config:
     base_branch: str | None
     sync_branch: str
     labels: tuple[str, ...]
+    safe_labels: tuple[str, ...]
+    breaking_labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    team_reviewers: tuple[str, ...]
+    assignees: tuple[str, ...]
     pr_title: str
     dry_run: bool
     require_version_bump: bool
@@ -98,6 +109,8 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    comment_token: str = field(default="", repr=False)  # empty: `token`
+    run_url: str = ""  # this workflow run's page, on the runner
 
     @property
     def schema_file(self) -> Path:
@@ -109,7 +122,7 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.app_private_key) if s)
+        return tuple(s for s in (self.token, self.comment_token, self.app_private_key) if s)
 
     @property
     def uses_api(self) -> bool:
@@ -198,7 +211,12 @@ def load(
         force_sync=flags["force-sync"],
         base_branch=ref_name(raw["base-branch"], "base-branch"),
         sync_branch=ref_name(raw["sync-branch"], "sync-branch") or default_sync_branch(peer_path),
-        labels=_labels(raw["labels"]),
+        labels=_labels(raw["labels"], "labels"),
+        safe_labels=_labels(raw["safe-labels"], "safe-labels"),
+        breaking_labels=_labels(raw["breaking-labels"], "breaking-labels"),
+        reviewers=_logins(raw["reviewers"], "reviewers"),
+        team_reviewers=_logins(raw["team-reviewers"], "team-reviewers"),
+        assignees=_logins(raw["assignees"], "assignees"),
         pr_title=raw["pr-title"],
         dry_run=flags["dry-run"],
         require_version_bump=flags["require-version-bump"],
@@ -218,6 +236,8 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        comment_token=raw["comment-token"].strip(),
+        run_url=run_url(env),
     )
 
 
@@ -390,12 +410,40 @@ def debug_enabled(env: Mapping[str, str]) -> bool:
     return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
 
 
-def _labels(value: str) -> tuple[str, ...]:
+def _labels(value: str, name: str) -> tuple[str, ...]:
     labels = tuple(dict.fromkeys(split_list(value)))
     for label in labels:
         if len(label) > 50:
-            raise UsageError(f"Input 'labels': '{label}' is longer than GitHub's 50 characters")
+            raise UsageError(f"Input '{name}': '{label}' is longer than GitHub's 50 characters")
     return labels
+
+
+_LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
+_TEAM = re.compile(r"^@?(?:[A-Za-z0-9-]+/)?([A-Za-z0-9._-]{1,100})$")
+
+
+def _logins(value: str, name: str) -> tuple[str, ...]:
+    """User logins (or, for team-reviewers, team slugs; `org/slug` and `@` are accepted)."""
+    pattern = _TEAM if name == "team-reviewers" else _LOGIN
+    found: list[str] = []
+    for item in split_list(value):
+        match = pattern.match(item)
+        if match is None:
+            what = "a team slug" if name == "team-reviewers" else "a GitHub user login"
+            raise UsageError(f"Input '{name}': '{item}' is not {what}")
+        if match.group(1).lower() not in (f.lower() for f in found):
+            found.append(match.group(1))
+    return tuple(found)
+
+
+def run_url(env: Mapping[str, str]) -> str:
+    """`GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`, when on the runner."""
+    run_id = env.get("GITHUB_RUN_ID", "").strip()
+    repository = env.get("GITHUB_REPOSITORY", "").strip()
+    if not (run_id.isdigit() and repository):
+        return ""
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repository}/actions/runs/{run_id}"
 
 
 def _ignore(value: str) -> tuple[str, ...]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sync_action import provenance, report
+from sync_action import provenance, report, texts
 from sync_action.compare import MISSING, PeerResult, compare
 from sync_action.config import Config
 from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
@@ -84,6 +84,30 @@ def context(cfg: Config) -> report.Context:
     )
 
 
+def text_run(cfg: Config) -> texts.Run:
+    """What the texts need to know about this run."""
+    return texts.Run(
+        repository=cfg.repository or "local",
+        sha=cfg.sha,
+        schema_path=cfg.schema_path,
+        mode=cfg.mode,
+        server_url=cfg.server_url,
+        run_url=cfg.run_url,
+        report_path=cfg.report_path,
+        fail_on_drift=cfg.fail_on_drift,
+    )
+
+
+def text_docs(local: Spec, results: Iterable[PeerResult]) -> dict[str, list[Any]]:
+    """The specs each repository's changes are named from (the source's first)."""
+    docs: dict[str, list[Any]] = {"": [local.data]}
+    for result in results:
+        docs[result.repository] = [local.data] + (
+            [result.peer_spec.data] if result.peer_spec else []
+        )
+    return docs
+
+
 def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:
     with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
         runner.log(
@@ -133,7 +157,8 @@ def upsert_comment(
     A token that may not comment (a fork's) only warns; any other failure is exit 3."""
     assert cfg.pr_number is not None
     tag = marker(cfg)
-    body = report.comment(tag, cfg.schema_path, local, results, ctx)
+    data = report.build(local, results, ctx)
+    body = texts.comment(tag, data, text_run(cfg), text_docs(local, results))
     try:
         existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
         drift = any(r.drift for r in results)

@@ -42,7 +42,7 @@ from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from sync_action.errors import Conflict, Forbidden, NotFound, RemoteError, UsageError
-from sync_action.hosting import Comment, PullRequest, RemoteFile
+from sync_action.hosting import Comment, PullRequest, Refusal, RemoteFile
 
 T = TypeVar("T")
 
@@ -63,6 +63,7 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 WRITE_LIMITS: tuple[tuple[int, float], ...] = ((80, 60.0), (500, 3600.0))
 USER_AGENT = "schema-sync-action"
 VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
+ACTIONS_BOT = "github-actions[bot]"  # who writes with a workflow's GITHUB_TOKEN
 APP_PERMISSIONS = (
     "The app needs the repository permissions Contents, Pull requests and Issues: read "
     "and write (Metadata: read comes with them); after changing them, accept the new "
@@ -291,6 +292,7 @@ class GitHubHosting:
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
         self._app: _AppTokens | None = None
+        self._login: str | None = None  # this token's account, once known
         self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
 
     @classmethod
@@ -461,10 +463,39 @@ class GitHubHosting:
 
         return self._call(f"looking for the open pull request from {branch}", repo, first)
 
+    def own_login(self, repo: str) -> str | None:
+        """The account this hosting writes as; None for a GitHub App (any bot of its own).
+
+        `GET /user` names a personal token's user. GitHub refuses it (403) for a
+        workflow's GITHUB_TOKEN, whose comments are written by github-actions[bot].
+        """
+        if self._app is not None:
+            return None
+        if self._login is None:
+            requester = self._client(repo).requester
+            try:
+                with _requests():
+                    data = requester.requestJsonAndCheck("GET", "/user")[1]
+                self._login = str(data["login"])
+            except _Failure as failure:
+                if failure.status not in (403, 404):
+                    self._fail(failure, "asking GitHub which account the token belongs to", repo)
+                self._login = ACTIONS_BOT
+        return self._login
+
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
+        login = self.own_login(repo)
+
+        def ours(user: Any) -> bool:
+            if user is None:
+                return False
+            if login is None:
+                return bool(user.type == "Bot")
+            return bool(str(user.login).lower() == login.lower())
+
         def walk() -> Comment | None:
             for item in self._repo(repo).get_issue(number).get_comments():
-                if (item.body or "").startswith(marker):
+                if (item.body or "").startswith(marker) and ours(item.user):
                     return Comment(item.id, item.body, item.html_url)
             return None
 
@@ -581,6 +612,69 @@ class GitHubHosting:
             lambda: None,
         )
 
+    def remove_label(self, repo: str, number: int, label: str) -> None:
+        """One request; a label that is no longer there (404) is fine."""
+        url = f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}"
+        try:
+            with _requests():
+                self._raw("DELETE", url)
+        except _Failure as failure:
+            if failure.status != 404:
+                self._fail(failure, f"removing label {label} from #{number}", repo)
+
+    def request_reviewers(
+        self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
+    ) -> list[Refusal]:
+        """One request; when GitHub refuses it (422: someone is not a collaborator), each
+        name is asked alone, so the others are still requested."""
+        if not users and not teams:
+            return []
+        asks = [(u, {"reviewers": [u]}) for u in users]
+        asks += [(f"team {t}", {"team_reviewers": [t]}) for t in teams]
+        whole = {"reviewers": list(users), "team_reviewers": list(teams)}
+        said = self._review_request(repo, number, whole)
+        if said is None:
+            return []
+        if len(asks) == 1:
+            return [Refusal(asks[0][0], said)]
+        refused = []
+        for name, body in asks:
+            said = self._review_request(repo, number, body)
+            if said is not None:
+                refused.append(Refusal(name, said))
+        return refused
+
+    def _review_request(self, repo: str, number: int, body: dict[str, Any]) -> str | None:
+        """None when GitHub took the request, else what it said (422 only; others raise)."""
+        url = f"/repos/{repo}/pulls/{number}/requested_reviewers"
+        try:
+            with _requests():
+                self._raw("POST", url, body)
+        except _Failure as failure:
+            if failure.status != 422:
+                self._fail(failure, f"requesting reviews on #{number}", repo)
+            return failure.message
+        return None
+
+    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
+        """One request; GitHub silently skips users who cannot be assigned, so the answer
+        is compared with the request."""
+        if not users:
+            return []
+        url = f"/repos/{repo}/issues/{number}/assignees"
+        data = self._create(
+            f"assigning #{number}",
+            repo,
+            lambda: self._raw("POST", url, {"assignees": list(users)}),
+            lambda: None,
+        )
+        got = {str(a.get("login", "")).lower() for a in (data or {}).get("assignees") or []}
+        return [
+            Refusal(u, f"GitHub did not assign {u}: not a collaborator of {repo}")
+            for u in users
+            if u.lower() not in got
+        ]
+
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
         def create() -> Comment:
             item = self._repo(repo).get_issue(number).create_comment(body)
@@ -593,9 +687,7 @@ class GitHubHosting:
                     found = Comment(item.id, item.body, item.html_url)
             return found
 
-        return self._create(
-            f"commenting on #{number}", repo, lambda: self._write(create), recover
-        )
+        return self._create(f"commenting on #{number}", repo, lambda: self._write(create), recover)
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         url = f"/repos/{repo}/issues/comments/{comment_id}"
@@ -612,6 +704,10 @@ def _pull(pull: GhPull) -> PullRequest:
         title=pull.title or "",
         body=pull.body or "",
         labels=tuple(label.name for label in pull.labels),
+        reviewers=tuple(user.login for user in pull.requested_reviewers or []),
+        teams=tuple(team.slug for team in pull.requested_teams or []),
+        assignees=tuple(user.login for user in pull.assignees or []),
+        author=pull.user.login if pull.user else "",
     )
 
 

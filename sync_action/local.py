@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sync_action.errors import Conflict, NotFound, RemoteError, UsageError
-from sync_action.hosting import Comment, PullRequest, RemoteFile
+from sync_action.hosting import Comment, PullRequest, Refusal, RemoteFile
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "schema-sync",
@@ -54,8 +54,17 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
     full clone; see `is_shallow`.
     """
     try:
-        log = _git(checkout, "log", "--format=commit %H", "--raw", "--no-abbrev",
-                   "--no-renames", ref, "--", path).decode()
+        log = _git(
+            checkout,
+            "log",
+            "--format=commit %H",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            ref,
+            "--",
+            path,
+        ).decode()
     except RemoteError:
         return None
     commit = ""
@@ -65,6 +74,21 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
         elif line.startswith(":") and line.split()[3] == blob_sha:
             return commit
     return None
+
+
+def file_history(checkout: Path, path: str, ref: str = "HEAD", limit: int = 200) -> list[bytes]:
+    """The contents `path` had in the checkout's history, newest first (at most `limit`)."""
+    try:
+        log = _git(checkout, "log", f"--max-count={limit}", "--format=%H", ref, "--", path)
+    except RemoteError:
+        return []
+    found: list[bytes] = []
+    for commit in log.decode().split():
+        try:
+            found.append(_git(checkout, "show", f"{commit}:{path}"))
+        except RemoteError:
+            continue  # the commit removed the file
+    return found
 
 
 def is_shallow(checkout: Path) -> bool:
@@ -237,6 +261,17 @@ class LocalHosting:
 
     def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
         return None
+
+    def remove_label(self, repo: str, number: int, label: str) -> None:
+        return None
+
+    def request_reviewers(
+        self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
+    ) -> list[Refusal]:
+        return []
+
+    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
+        return []
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
         return None

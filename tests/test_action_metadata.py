@@ -31,6 +31,7 @@ CONTRACT_INPUTS: dict[str, object] = {
     "peer-path": COMPUTED,  # the value of schema-path
     "peer-ref": COMPUTED,  # the peer's default branch
     "token": "${{ github.token }}",
+    "comment-token": "${{ github.token }}",
     "fail-on-drift": "true",
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
@@ -38,7 +39,12 @@ CONTRACT_INPUTS: dict[str, object] = {
     "disabled": "false",
     "base-branch": COMPUTED,  # the peer's default branch
     "sync-branch": COMPUTED,  # schema-sync/<slug of peer-path>
-    "labels": "schema-sync,bot,safe-to-merge",
+    "labels": "schema-sync,bot",
+    "safe-labels": "safe-to-merge",
+    "breaking-labels": "breaking-change",
+    "reviewers": NONE,
+    "team-reviewers": NONE,
+    "assignees": NONE,
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
