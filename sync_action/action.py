@@ -35,6 +35,17 @@ def make_host(cfg: Config) -> Hosting:
     return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
 
 
+def make_comment_host(cfg: Config, host: Hosting) -> Hosting:
+    """What is written in this repository goes through `comment-token` (empty: `token`),
+    so the cross-repository token needs no write access here."""
+    if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
+        return host
+    from sync_action.github import GitHubHosting
+
+    own: Hosting = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
+    return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
+
+
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
@@ -42,8 +53,10 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
-    mode = sync if cfg.mode == "sync" else drift
-    results, code = mode.run(cfg, host, local, runner)
+    if cfg.mode == "sync":
+        results, code = sync.run(cfg, host, local, runner)
+    else:
+        results, code = drift.run(cfg, host, local, runner, make_comment_host(cfg, host))
     ctx = drift.context(cfg)
     data = report.build(local, results, ctx)
     write_report(cfg, data)

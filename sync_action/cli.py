@@ -42,7 +42,10 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
 
     env = os.environ if env is None else env
     inputs = config.inputs_from_env(env)
-    runner = Runner(on_runner=True, secrets=[inputs["token"], inputs["app-private-key"]])
+    runner = Runner(
+        on_runner=True,
+        secrets=[inputs["token"], inputs["comment-token"], inputs["app-private-key"]],
+    )
     return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
 
 

@@ -58,14 +58,17 @@ def _find_pending_sync(cfg: Config, host: Hosting, local: Spec, result: PeerResu
         result.findings.append(f"fix pending in {consumer}#{pull.number}")
 
 
-def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
-    """Check every peer, then keep the PR comment; return results and the exit code."""
+def run(
+    cfg: Config, host: Hosting, local: Spec, runner: Runner, comment_host: Hosting | None = None
+) -> tuple[list[PeerResult], int]:
+    """Check every peer, then keep the PR comment (written through `comment_host`, the
+    `comment-token`'s, when given); return results and the exit code."""
     results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer))
     for result in results:
         _log(runner, result, cfg)
     ctx = context(cfg)
     if should_comment(cfg):
-        comment_code = upsert_comment(cfg, host, local, results, ctx, runner)
+        comment_code = upsert_comment(cfg, comment_host or host, local, results, ctx, runner)
     else:
         comment_code = EXIT_OK
     code = max([comment_code, *(r.exit_code for r in results)])

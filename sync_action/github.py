@@ -292,7 +292,6 @@ class GitHubHosting:
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
         self._app: _AppTokens | None = None
-        self._login: str | None = None  # this token's account, once known
         self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
 
     @classmethod
@@ -463,35 +462,22 @@ class GitHubHosting:
 
         return self._call(f"looking for the open pull request from {branch}", repo, first)
 
-    def own_login(self, repo: str) -> str | None:
-        """The account this hosting writes as; None for a GitHub App (any bot of its own).
+    def own_login(self) -> str | None:
+        """The account this hosting writes as, when the token says so without a request.
 
-        `GET /user` names a personal token's user. GitHub refuses it (403) for a
-        workflow's GITHUB_TOKEN, whose comments are written by github-actions[bot].
+        A workflow's GITHUB_TOKEN (an installation token, `ghs_`) writes as
+        github-actions[bot]; GitHub does not answer `GET /user` for it. For other
+        tokens None: every comment with the marker is taken as the action's own.
         """
-        if self._app is not None:
-            return None
-        if self._login is None:
-            requester = self._client(repo).requester
-            try:
-                with _requests():
-                    data = requester.requestJsonAndCheck("GET", "/user")[1]
-                self._login = str(data["login"])
-            except _Failure as failure:
-                if failure.status not in (403, 404):
-                    self._fail(failure, "asking GitHub which account the token belongs to", repo)
-                self._login = ACTIONS_BOT
-        return self._login
+        if self._app is None and self._token.startswith("ghs_"):
+            return ACTIONS_BOT
+        return None
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
-        login = self.own_login(repo)
+        login = self.own_login()
 
         def ours(user: Any) -> bool:
-            if user is None:
-                return False
-            if login is None:
-                return bool(user.type == "Bot")
-            return bool(str(user.login).lower() == login.lower())
+            return login is None or (user is not None and str(user.login).lower() == login.lower())
 
         def walk() -> Comment | None:
             for item in self._repo(repo).get_issue(number).get_comments():

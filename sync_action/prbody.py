@@ -134,7 +134,9 @@ def pr_body(
         fixed += "#### Changes\n\n" + body + "\n"
         if omitted:
             fixed += cut_note(omitted, run)
-    elif not peer.get("missing"):
+    elif peer.get("missing"):
+        fixed += f"The file does not exist here yet in {repo}; this pull request adds it.\n\n"
+    else:
         fixed += "No semantic changes: the files differ in formatting or comments only.\n\n"
     return fit(fixed + tail)
 

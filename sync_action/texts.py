@@ -284,7 +284,7 @@ def _verdict(
     counted = changelist.counts(_distinct(differ))
     if differ:
         of = plural(len(peers), "repository", "repositories")
-        return f"{path} differs in {len(differ)} of {of}: {counted}"
+        return f"Schema drift: {path} differs in {len(differ)} of {of}: {counted}"
     if isinstance(own, Mapping) and own.get("changes"):
         text = f"This pull request changes {path}: {changelist.counts(own['changes'])}"
         later = plural(len(pending), "consumer gets", "consumers get")
@@ -292,7 +292,7 @@ def _verdict(
     if any(r.severity is Severity.FAIL for r in rows):
         failed = sum(r.severity is Severity.FAIL for r in rows)
         return f"{path}: {plural(failed, 'repository', 'repositories')} could not be checked"
-    return f"{path} is in sync with {_names(peers)}"
+    return f"Schema in sync: {path} matches {_names(peers)}"
 
 
 def _names(peers: Sequence[Mapping[str, Any]]) -> str:

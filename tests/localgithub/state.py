@@ -59,6 +59,9 @@ class Pull:
     updated_at: str = field(default_factory=now_iso)
     closed_at: str | None = None
     closed_head_sha: str | None = None
+    requested_reviewers: list[str] = field(default_factory=list)
+    requested_teams: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +79,8 @@ class Repo:
     comments: dict[int, IssueComment] = field(default_factory=dict)
     labels: dict[str, Label] = field(default_factory=dict)
     next_number: int = 1
+    collaborators: set[str] = field(default_factory=set)  # lower-cased logins with push access
+    teams: dict[str, int] = field(default_factory=dict)  # slug -> id of the owner's teams here
 
     @property
     def full_name(self) -> str:
