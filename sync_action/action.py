@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync, texts
+from sync_action import drift, report, spec, sync, texts, workspace_files
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
@@ -82,8 +82,7 @@ def _local_context(cfg: Config, host: Hosting) -> Config:
 def write_report(cfg: Config, data: dict[str, object]) -> None:
     target = cfg.report_file
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(report.to_json(data), encoding="utf-8")
+        workspace_files.write_text(cfg.workspace, target, report.to_json(data))
     except OSError as exc:
         raise UsageError(
             f"Input 'report-path': cannot write {cfg.report_path} ({exc.strerror})"

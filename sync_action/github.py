@@ -22,6 +22,7 @@ the cause and never contain the token.
 from __future__ import annotations
 
 import base64
+import os
 import random
 import threading
 import time
@@ -223,6 +224,18 @@ class _Failure(Exception):
         self.headers = headers
 
 
+def ca_bundle() -> str | bool:
+    """The CA file to trust: an Enterprise Server with a private CA is reached by setting
+    REQUESTS_CA_BUNDLE or SSL_CERT_FILE (requests itself reads only the former)."""
+    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        path = os.environ.get(name)
+        if path:
+            if not os.path.isfile(path):
+                raise UsageError(f"{name}={path}: no such CA file")
+            return path
+    return True
+
+
 def _github_message(data: Any) -> str:
     if not isinstance(data, dict):
         return str(data or "")
@@ -324,6 +337,7 @@ class GitHubHosting:
             "seconds_between_requests": None,
             "seconds_between_writes": None,
             "lazy": True,
+            "verify": ca_bundle(),
         }
 
     def _client(self, repo: str) -> Github:

@@ -95,7 +95,9 @@ def is_shallow(checkout: Path) -> bool:
     """A shallow clone (actions/checkout's default) does not know the older versions."""
     try:
         answer = _git(checkout, "rev-parse", "--is-shallow-repository").decode().strip()
-    except RemoteError:
+    except (RemoteError, UsageError):
+        # No git (the action's image has none), or a checkout git refuses to read
+        # (another user's): no history to read here, so the caller asks the API.
         return True
     return answer != "false"
 

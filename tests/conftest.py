@@ -90,9 +90,22 @@ def copy_fixture(src: Path, dest: Path) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many end-to-end runs were searched for the token."""
-    from tests.actionrun import SCANNED
+    """Say where the end-to-end runs ran and how many were searched for the token."""
+    from tests import e2emode
+    from tests.actionrun import RUNS, SCANNED
 
+    if RUNS:
+        inside = sum(1 for where in RUNS if where != "host")
+        if inside:
+            terminalreporter.write_line(
+                f"end-to-end: {inside} runs in the container ({e2emode.image()}), "
+                f"{len(RUNS) - inside} on the host"
+            )
+        else:
+            terminalreporter.write_line(
+                f"end-to-end: {len(RUNS)} runs on the host; container mode skipped: "
+                f"{e2emode.skip_reason()}"
+            )
     if SCANNED:
         terminalreporter.write_line(
             f"token scan: {len(SCANNED)} end-to-end action runs searched, no leak"

@@ -208,10 +208,20 @@ def test_dockerfile_has_no_user_and_no_workdir() -> None:
 
 
 def test_dockerfile_base_image_is_pinned() -> None:
-    froms = [rest for keyword, rest in dockerfile_instructions() if keyword == "FROM"]
-    assert len(froms) == 1, froms
-    image = froms[0].split()[0]
+    """One FROM, of the BASE build argument, whose default (what the release builds on) is
+    the official Python image at an exact version."""
+    instructions = dockerfile_instructions()
+    froms = [rest for keyword, rest in instructions if keyword == "FROM"]
+    assert froms == ["${BASE}"]
+    args = [rest for keyword, rest in instructions if keyword == "ARG"]
+    assert len(args) == 1 and args[0].startswith("BASE="), args
+    image = args[0].removeprefix("BASE=")
     assert PINNED_PYTHON_IMAGE.match(image), image
+
+
+def test_dockerfile_writes_no_bytecode_at_run_time() -> None:
+    env = " ".join(rest for keyword, rest in dockerfile_instructions() if keyword == "ENV")
+    assert "PYTHONDONTWRITEBYTECODE=1" in env
 
 
 def test_dockerfile_runs_the_entrypoint() -> None:

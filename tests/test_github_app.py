@@ -256,9 +256,7 @@ def test_a_failed_mint_is_retried_with_the_same_settings(
     gh: LocalGitHub, host: GitHubHosting
 ) -> None:
     gh.inject("POST", r"/access_tokens$", status=502)
-    started = time.monotonic()
     assert host.read_file(CONSUMER, SPEC_PATH, "main").content == OLD
-    assert time.monotonic() - started < 5  # backoff=0.01: no long sleeps
     assert [r.status for r in gh.requests("POST", "/access_tokens")] == [502, 201]
     assert len(gh.installation_tokens()) == 1
 

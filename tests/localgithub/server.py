@@ -13,6 +13,7 @@ import base64
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -93,6 +94,16 @@ class LocalGitHub:
 
     # --- lifecycle ------------------------------------------------------------------
 
+    scheme = "http"
+
+    def use_tls(self, certfile: Path, keyfile: Path) -> LocalGitHub:
+        """Serve HTTPS with this certificate, as an Enterprise Server with a private CA does."""
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(certfile, keyfile)
+        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+        self.scheme = "https"
+        return self
+
     def start(self) -> LocalGitHub:
         self._thread.start()
         return self
@@ -114,7 +125,7 @@ class LocalGitHub:
 
     @property
     def server_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -420,7 +431,7 @@ class LocalGitHub:
     # --- REST -------------------------------------------------------------------------
 
     def _rest(self, entry: LoggedRequest, headers: Mapping[str, str], raw: bytes) -> Outgoing:
-        urls = _urls(headers, self.port)
+        urls = _urls(headers, self.port, self.scheme)
         matched = self.spec.match("GET" if entry.method == "HEAD" else entry.method, entry.path)
         op = matched[0] if matched else None
         entry.operation = op.id if op else None
@@ -572,9 +583,9 @@ def _bytes(files: Mapping[str, bytes | str | None]) -> dict[str, bytes | None]:
     return {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
 
 
-def _urls(headers: Mapping[str, str], port: int) -> Urls:
+def _urls(headers: Mapping[str, str], port: int, scheme: str = "http") -> Urls:
     host = headers.get("Host") or f"127.0.0.1:{port}"
-    return Urls(api=f"http://{host}{API_PREFIX}", web=f"http://{host}")
+    return Urls(api=f"{scheme}://{host}{API_PREFIX}", web=f"{scheme}://{host}")
 
 
 def _docs(spec: Spec, op: Operation | None) -> str:
