@@ -8,6 +8,7 @@ the caller says where the full list is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +44,22 @@ def ordered(changes: Sequence[ChangeData]) -> list[ChangeData]:
     return sorted(changes, key=lambda c: not c.get("breaking"))
 
 
-def _group_key(change: ChangeData, docs: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """`Table 2` before `Table 10`."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def _group_key(change: ChangeData, docs: Sequence[Mapping[str, Any]]) -> tuple[Any, str]:
     f = facts(change, docs)
     if f.table is None:
-        return ("~", OTHER)  # after every table
+        return ((2,), OTHER)  # after every table
     name = escape(f.table_name) if f.table_name else f"`{f.table}`"
-    return (f.table_name or f.table, f"{name} ({f.table_id})" if f.table_id else name)
+    title = f"{name} ({f.table_id})" if f.table_id else name
+    return ((1, _natural(f.table_name or f.table)), title)
 
 
 def render(
@@ -70,7 +81,7 @@ def render(
     groups: dict[tuple[str, str], list[ChangeData]] = {}
     for change in rest:
         groups.setdefault(_group_key(change, docs), []).append(change)
-    for key in sorted(groups):
+    for key in sorted(groups, key=lambda k: k[0]):
         _group(parts, key[1], groups[key], docs, room)
     return "".join(parts), room.omitted
 
@@ -91,9 +102,9 @@ def _group(
 ) -> None:
     """One table's changes, collapsed; cut inside the block when the budget runs out."""
     breaking = sum(bool(c.get("breaking")) for c in changes)
-    count = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+    count = f"{len(changes):,} change{'s' if len(changes) != 1 else ''}"
     if breaking:
-        count += f", {breaking} breaking"
+        count += f", {breaking:,} breaking"
     head = f"<details><summary>{title}: {count}</summary>\n\n"
     tail = "\n</details>\n"
     if not room.fits(head + tail):
@@ -112,7 +123,7 @@ def counts(changes: Sequence[ChangeData]) -> str:
         return "no changes"
     breaking = sum(bool(c.get("breaking")) for c in changes)
     kinds = [
-        f"{n} {kind}"
+        f"{n:,} {kind}"
         for kind in ("added", "removed", "changed", "renamed")
         if (n := sum(c.get("kind") == kind for c in changes))
     ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sync_action import changelist
 from sync_action.sentences import check_line, code, sentence
-from sync_action.texts import ICONS, LIMIT, RESERVE, Run, cut_note, describe, fit
+from sync_action.texts import ICONS, LIMIT, RESERVE, Run, Severity, cut_note, fit
 
 CHECKS_SHOWN = 50
 UNDO_SHOWN = 30
@@ -66,10 +66,10 @@ def _versions(peer: Mapping[str, Any], local: Mapping[str, Any], run: Run) -> st
                 f"| Spec version | {now('version')} | {new('version')} |",
                 f"| `updated_at` | {now('updated_at')} | {new('updated_at')} |",
                 f"| Tables / fields | {shape} | {local.get('tables')} / {local.get('fields')} |",
-                f"| SHA-256 | {now('hash')} | {new('hash')} |",
+                f"| SHA-256 | {short(peer.get('hash'))} | {short(local.get('hash'))} |",
             ]
         )
-        + "\n\n"
+        + f"\n\nSHA-256 of the file after merge: `{local.get('hash')}`\n\n"
     )
 
 
@@ -106,9 +106,8 @@ def pr_body(
     repo = str(peer.get("repository"))
     changes = list(peer.get("changes") or [])
     edited = "edited-locally" in (peer.get("findings") or [])
-    severity = describe(peer, run, local).severity if edited else None
     breaking = any(c.get("breaking") for c in changes)
-    icon = ICONS[severity] if severity is not None else ("🟡" if breaking or edited else "🟢")
+    icon = ICONS[Severity.WARN if breaking or edited else Severity.OK]  # a person decides
     old, new = peer.get("version"), local.get("version")
     move = f"{code(str(old))} → {code(str(new))}" if old and old != new else code(str(new))
     parts = [f"{marker}\n" if marker else ""]

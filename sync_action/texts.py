@@ -133,6 +133,8 @@ def versions(peer: Mapping[str, Any], local: Mapping[str, Any], source: bool) ->
     mine, theirs = local.get("version"), peer.get("version")
     if peer.get("missing"):
         return "no file"
+    if theirs is None and not peer.get("drift"):
+        theirs = mine  # identical bytes are not parsed again: the same version
     old, new = (theirs, mine) if source else (mine, theirs)
     if not old and not new:
         return ""
