@@ -40,18 +40,6 @@ class Provenance:
             "commit": self.commit,
         }
 
-    def sentence(self) -> str:
-        if self.state == EDITED:
-            return (
-                f"The consumer's copy matches no version of {self.source}'s file: it was "
-                "edited locally, and someone must reconcile it before a sync replaces it."
-            )
-        at = f" from commit {self.commit[:7]}" if self.commit else ""
-        return (
-            f"The consumer's copy is an earlier version of {self.source}'s file "
-            f"(version {self.version}{at}): it is behind, and a sync will fix it."
-        )
-
 
 def _names(repo: str) -> set[str]:
     return {repo.lower(), repo.lower().rpartition("/")[2]} if repo else set()

@@ -221,8 +221,11 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
         return row(
             Severity.WARN if source else fail, "behind; sync pull request open", f"Merge {link}."
         )
+    behind = "behind: holds an earlier version of the source's file"
+    if "behind-source" not in findings:
+        behind = "behind"
     if source:
-        return row(fail, "behind", f"Run the sync (`mode: sync`) to open a pull request in {repo}.")
+        return row(fail, behind, f"Run the sync (`mode: sync`) to open a pull request in {repo}.")
     return row(
         fail,
         "differs from the source",
