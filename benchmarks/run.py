@@ -174,13 +174,13 @@ def run_worker(kind: str, args: list[str]) -> None:
         times["cload"] = time.perf_counter() - started
         assert all(isinstance(d, dict) for d in loaded)
     elif kind == "engine":  # our load, validate and diff, each timed
-        from sync_action import diff, spec
+        from sync_action import diff, spec, validation
 
         started = time.perf_counter()
         old, new = (spec.load_file(Path(a)) for a in args)
         times["load"] = (time.perf_counter() - started) / 2
         started = time.perf_counter()
-        spec.validate(new)
+        validation.validate(new)
         times["validate"] = time.perf_counter() - started
         started = time.perf_counter()
         changes = diff.diff_documents(old.data, new.data)

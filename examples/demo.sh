@@ -34,4 +34,4 @@ run sync --peer-dir ../strukt-app --peer-repos STRUKT1/strukt-app
 
 printf '\nThe consumer now has a sync branch (its working tree is untouched):\n'
 git -C ../strukt-app log --oneline main schema-sync/schema-AIRTABLE_SPEC-yaml
-printf '\nReport: %s\n' "$work/strukt-system/schema-drift-report/schema_drift_report.json"
+printf '\nReport of the last run (the second sync): %s\n' "$work/strukt-system/schema-drift-report/schema_drift_report.json"

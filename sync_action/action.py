@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync, texts, workspace_files
+from sync_action import drift, report, spec, sync, texts, validation, workspace_files
 from sync_action.compare import PeerResult
 from sync_action.config import Config
 from sync_action.errors import UsageError
+from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
+from sync_action.modes_common import context, text_docs, text_run
 from sync_action.runner import Runner
 
 
@@ -49,7 +51,7 @@ def make_comment_host(cfg: Config, host: Hosting) -> Hosting:
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
-    spec.validate(local, cfg.spec_schema)
+    validation.validate(local, cfg.spec_schema)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
@@ -57,18 +59,16 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         results, code = sync.run(cfg, host, local, runner)
     else:
         results, code = drift.run(cfg, host, local, runner, make_comment_host(cfg, host))
-    ctx = drift.context(cfg)
+    ctx = context(cfg)
     data = report.build(local, results, ctx)
     write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))
-    runner.add_summary(texts.summary(data, drift.text_run(cfg), drift.text_docs(local, results)))
+    runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
     return code
 
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
     """Off the runner, name the peers, this repository and its commit from git."""
-    from sync_action.local import head_commit, repo_name
-
     changes: dict[str, object] = {}
     if not cfg.peer_repos:
         changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sync_action import __version__
 from sync_action.config import DEFAULTS, debug_enabled
-from sync_action.errors import EXIT_OK, EXIT_REMOTE, ActionError, SpecError, UsageError
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, EXIT_REMOTE, ActionError, SpecError, UsageError
 from sync_action.runner import Runner
+from sync_action.vocabulary import Status
 
 MODES_HELP = {
     "drift": "compare this repository's file with each peer's copy and write the drift report",
@@ -26,6 +27,34 @@ MODES_HELP = {
     "diff": "show the semantic changes from OLD to NEW",
     "validate": "check that spec files are well formed and valid",
 }
+BOTH = ("drift", "sync")
+# Each input as a flag: the subcommands it means something in, and its help.
+FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "schema-path": (BOTH, "this repository's schema file, relative to the workspace"),
+    "peer-repos": (BOTH, "the peers, owner/name, comma- or newline-separated"),
+    "peer-path": (BOTH, "the file's path inside the peers (default: --schema-path)"),
+    "peer-ref": (("drift",), "the peer's branch, tag or commit (default: its default branch)"),
+    "token": (
+        BOTH,
+        "token for the GitHub REST API (default: GITHUB_TOKEN, else GH_TOKEN, from the "
+        "environment); never needed with --peer-dir",
+    ),
+    "fail-on-drift": (("drift",), "exit 1 when any peer drifted or lacks the file"),
+    "comment": (("drift",), "on a pull request event, keep one sticky comment on it"),
+    "report-path": (BOTH, "where the JSON report is written, relative to the workspace"),
+    "force-sync": (("sync",), "rebuild the sync branch and refresh the pull request"),
+    "disabled": (BOTH, "do nothing, say so, exit 0"),
+    "base-branch": (("sync",), "the branch the pull request targets (default: the peer's)"),
+    "sync-branch": (("sync",), "the sync branch (default: schema-sync/<peer-path slug>)"),
+    "labels": (("sync",), "labels put on the sync pull request"),
+    "pr-title": (("sync",), "the pull request title; {path} {source} {version} {sha} filled in"),
+    "dry-run": (BOTH, "compute, report and print everything; write nothing remote"),
+    "require-version-bump": (BOTH, "different content under the same spec version is a finding"),
+    "spec-schema": (BOTH, "a JSON Schema the file must satisfy (default: the built-in one)"),
+    "ignore": (BOTH, "dotted paths with * wildcards left out of drift"),
+    "app-id": (BOTH, "authenticate as this GitHub App (with --app-private-key-file)"),
+}
+NOT_FLAGS = ("mode", "app-private-key")  # the subcommand is the mode; the key comes from a file
 BOOLEAN_INPUTS = (
     "fail-on-drift",
     "comment",
@@ -56,7 +85,7 @@ def _run(
 
     if config.is_disabled(inputs, env):
         runner.output_file = config.output_file(env)
-        runner.set_output("sync-status", "disabled")
+        runner.set_output("sync-status", Status.DISABLED)
         runner.notice(
             "schema-sync is disabled (the 'disabled' input or SCHEMA_SYNC_DISABLED); "
             "nothing was checked or written.",
@@ -112,30 +141,41 @@ def build_parser() -> argparse.ArgumentParser:
             "its origin remote)",
         )
         for name, default in DEFAULTS.items():
+            modes, text = FLAGS.get(name, (BOTH, f"the action's `{name}` input"))
+            if name in NOT_FLAGS or mode not in modes:
+                continue
+            shown = f" (default: {default})" if default else ""
             if name in BOOLEAN_INPUTS:
                 sub.add_argument(
-                    f"--{name}", nargs="?", const="true", metavar="BOOL", help=f"default: {default}"
+                    f"--{name}", nargs="?", const="true", metavar="BOOL", help=text + shown
                 )
-            elif name != "app-private-key":
-                sub.add_argument(
-                    f"--{name}", metavar="VALUE", help=f"default: {default}" if default else None
-                )
+            else:
+                sub.add_argument(f"--{name}", metavar="VALUE", help=text + shown)
         sub.add_argument(
             "--app-private-key-file", metavar="PATH", help="the GitHub App's private key (PEM file)"
         )
     diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
     diff.add_argument("old", help="the earlier copy (the peer's)")
     diff.add_argument("new", help="the later copy (this repository's)")
-    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    diff.add_argument("--ignore", default="", help="dotted paths with * to leave out")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="how the changes are printed (default: text)",
+    )
+    diff.add_argument(
+        "--ignore", default="", help="dotted paths with * wildcards to leave out (default: none)"
+    )
+    diff.epilog = "Exit status: 0 no changes, 1 changes, 2 bad input (as diff(1))."
     validate = commands.add_parser(
         "validate", help=MODES_HELP["validate"], description=MODES_HELP["validate"]
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="the spec files to check")
     validate.add_argument(
         "--spec-schema",
         metavar="PATH",
-        help="a JSON Schema the files must satisfy instead of the built-in one",
+        help="a JSON Schema (JSON or YAML) the files must satisfy (default: the built-in "
+        "schema for Airtable specs; other files only have to parse)",
     )
     return parser
 
@@ -145,10 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = os.environ
     runner = Runner(on_runner=env.get("GITHUB_ACTIONS") == "true")
     if args.command == "diff":
-        return _guarded(runner, env, lambda: _diff(args, runner))
+        return _guarded(runner, env, lambda: _diff(args))
     if args.command == "validate":
         return _guarded(runner, env, lambda: _validate(args, runner))
     inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
+    inputs.update(mode=args.command, **{"app-private-key": ""})
     inputs["mode"] = args.command
     if args.app_private_key_file:
         inputs["app-private-key"] = _read_key(args.app_private_key_file)
@@ -164,7 +205,7 @@ def _read_key(path: str) -> str:
         raise UsageError(f"--app-private-key-file: cannot read {path} ({exc.strerror})") from None
 
 
-def _diff(args: argparse.Namespace, runner: Runner) -> int:
+def _diff(args: argparse.Namespace) -> int:
     from sync_action import diff, spec
     from sync_action.config import split_list
 
@@ -201,7 +242,7 @@ def _diff(args: argparse.Namespace, runner: Runner) -> int:
             mark = "BREAKING " if c.breaking else ""
             print(f"{mark}{c.kind:8} {c.path}: {_short(c.before)} -> {_short(c.after)}")
         print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
-    return EXIT_OK
+    return EXIT_DRIFT if changes else EXIT_OK  # like diff(1): 0 the same, 1 different
 
 
 def _short(value: object) -> str:
@@ -210,15 +251,14 @@ def _short(value: object) -> str:
 
 
 def _validate(args: argparse.Namespace, runner: Runner) -> int:
-    from sync_action import spec
-    from sync_action.config import load_schema_file
+    from sync_action import spec, validation
 
-    schema = load_schema_file(args.spec_schema) if args.spec_schema else None
+    schema = validation.load_schema_file(args.spec_schema) if args.spec_schema else None
     failed: SpecError | None = None
     for name in args.files:
         try:
             loaded = spec.load_file(Path(name), name)
-            spec.validate(loaded, schema)
+            validation.validate(loaded, schema)
         except SpecError as exc:
             for line in exc.message.splitlines():
                 runner.error(line, title=exc.title, file=exc.file, line=exc.line)

@@ -15,10 +15,41 @@ from sync_action.diff import Change, diff_documents, split_ignored
 from sync_action.errors import SpecError
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.vocabulary import Finding
 
-VERSION_NOT_BUMPED = "version-not-bumped"
-MISSING = "missing"
-PEER_INVALID = "peer-invalid"
+VERSION_NOT_BUMPED = Finding.VERSION_NOT_BUMPED
+MISSING = Finding.MISSING
+PEER_INVALID = Finding.PEER_INVALID
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The verdict on one consumer copy: behind the source, or edited locally (`provenance`)."""
+
+    state: str
+    source: str
+    version: str | None
+    commit: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "source": self.source,
+            "version": self.version,
+            "commit": self.commit,
+        }
+
+    def sentence(self) -> str:
+        if self.state == Finding.EDITED_LOCALLY:
+            return (
+                f"The consumer's copy matches no version of {self.source}'s file: it was "
+                "edited locally, and someone must reconcile it before a sync replaces it."
+            )
+        at = f" from commit {self.commit[:7]}" if self.commit else ""
+        return (
+            f"The consumer's copy is an earlier version of {self.source}'s file "
+            f"(version {self.version}{at}): it is behind, and a sync will fix it."
+        )
 
 
 @dataclass
@@ -40,7 +71,7 @@ class PeerResult:
     message: str = ""
     warnings: list[str] = field(default_factory=list)  # said once as ::warning, not a verdict
     exit_code: int = 0
-    provenance: Any = None  # provenance.Provenance, when known
+    provenance: Provenance | None = None
 
     @property
     def missing(self) -> bool:

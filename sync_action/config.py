@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sync_action.errors import UsageError
+from sync_action.validation import load_schema_file
 
 DEFAULTS: dict[str, str] = {
     "mode": "drift",
@@ -203,7 +204,7 @@ def load(
         schema_path=schema_path,
         peer_repos=peers,
         peer_path=peer_path,
-        peer_ref=ref_name(raw["peer-ref"], "peer-ref", allow_sha=True),
+        peer_ref=ref_name(raw["peer-ref"], "peer-ref"),
         token=token,
         fail_on_drift=flags["fail-on-drift"],
         comment=flags["comment"],
@@ -295,7 +296,7 @@ def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[st
     return tuple(peers)
 
 
-def ref_name(value: str, name: str, *, allow_sha: bool = False) -> str | None:
+def ref_name(value: str, name: str) -> str | None:
     """A branch or tag name git would accept (check-ref-format rules)."""
     if not value:
         return None
@@ -382,29 +383,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
     return load_schema_file(str(workspace / rel), rel), rel
 
 
-def load_schema_file(path: str, display: str | None = None) -> dict[str, Any]:
-    """A JSON Schema (JSON or YAML), checked to be a schema before any use."""
-    name = display or path
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        import yaml
-
-        schema = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"Input 'spec-schema': '{name}' cannot be read: {exc}") from None
-    if not isinstance(schema, dict):
-        raise UsageError(f"Input 'spec-schema': '{name}' is not a JSON Schema object")
-    from jsonschema import Draft202012Validator, exceptions, validators
-
-    try:
-        validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except exceptions.SchemaError as exc:
-        raise UsageError(
-            f"Input 'spec-schema': '{name}' is not a valid JSON Schema: {exc.message}"
-        ) from None
-    return schema
-
-
 def debug_enabled(env: Mapping[str, str]) -> bool:
     """The runner sets RUNNER_DEBUG=1 when a run is re-run with debug logging."""
     return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
@@ -423,27 +401,22 @@ _TEAM = re.compile(r"^@?(?:[A-Za-z0-9-]+/)?([A-Za-z0-9._-]{1,100})$")
 
 
 def _logins(value: str, name: str) -> tuple[str, ...]:
-    """User logins (or, for team-reviewers, team slugs; `org/slug` and `@` are accepted)."""
-    pattern = _TEAM if name == "team-reviewers" else _LOGIN
-    found: list[str] = []
+    """User logins (team slugs for team-reviewers; `@` and `org/slug` accepted), once each."""
+    pattern, found = (_TEAM if name == "team-reviewers" else _LOGIN), dict[str, str]()
     for item in split_list(value):
-        match = pattern.match(item)
-        if match is None:
+        if (match := pattern.match(item)) is None:
             what = "a team slug" if name == "team-reviewers" else "a GitHub user login"
             raise UsageError(f"Input '{name}': '{item}' is not {what}")
-        if match.group(1).lower() not in (f.lower() for f in found):
-            found.append(match.group(1))
-    return tuple(found)
+        found.setdefault(match.group(1).lower(), match.group(1))
+    return tuple(found.values())
 
 
 def run_url(env: Mapping[str, str]) -> str:
     """`GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`, when on the runner."""
-    run_id = env.get("GITHUB_RUN_ID", "").strip()
-    repository = env.get("GITHUB_REPOSITORY", "").strip()
-    if not (run_id.isdigit() and repository):
-        return ""
+    run_id, repository = env.get("GITHUB_RUN_ID", "").strip(), env.get("GITHUB_REPOSITORY", "")
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{repository}/actions/runs/{run_id}"
+    ok = run_id.isdigit() and repository.strip()
+    return f"{server}/{repository.strip()}/actions/runs/{run_id}" if ok else ""
 
 
 def _ignore(value: str) -> tuple[str, ...]:

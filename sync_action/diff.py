@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync_action.spec import deprecation_pairs
+from sync_action.vocabulary import Kind
 
 METADATA_KEYS = ("updated_at", "owner_repo")
 VERSION_KEYS = ("spec_version", "version")
@@ -74,7 +75,7 @@ def _diff_version(before: dict[str, Any], after: dict[str, Any]) -> Iterable[Cha
     path = new_key or old_key
     if path is None or (old == new and old_key == new_key):
         return
-    kind = "added" if old_key is None else "removed" if new_key is None else "changed"
+    kind = Kind.ADDED if old_key is None else Kind.REMOVED if new_key is None else Kind.CHANGED
     yield Change(kind, path, False, old, new)
 
 
@@ -152,9 +153,9 @@ def _gone_and_new(
     """Unmatched entries: removals (breaking) at the peer's path, additions at ours."""
     old_base, base = bases
     for key in removed:
-        yield Change("removed", f"{old_base}.{key}", True, before[key], None)
+        yield Change(Kind.REMOVED, f"{old_base}.{key}", True, before[key], None)
     for key in added:
-        yield Change("added", f"{base}.{key}", False, None, after[key])
+        yield Change(Kind.ADDED, f"{base}.{key}", False, None, after[key])
 
 
 def _diff_fields(
@@ -197,13 +198,13 @@ def _diff_entry(
     old_path, path = paths
     if not isinstance(old, dict) or not isinstance(new, dict):
         if old != new:
-            yield Change("changed", path, True, old, new)
+            yield Change(Kind.CHANGED, path, True, old, new)
         return
     old_name, new_name = old.get("name"), new.get("name")
     if old_key != new_key or old_name != new_name:
         planned = _is_planned(old_key, new_key, old_name, new_name, renames, table)
         yield Change(
-            "renamed",
+            Kind.RENAMED,
             path,
             not planned,
             {"key": old_key, "name": old_name},
@@ -235,12 +236,12 @@ def _diff_attribute(attr: str, old: Any, new: Any, bases: tuple[str, str]) -> It
         return
     path = f"{bases[1]}.{attr}"
     if old is _ABSENT:
-        yield Change("added", path, attr == "required" and new is True, None, new)
+        yield Change(Kind.ADDED, path, attr == "required" and new is True, None, new)
     elif new is _ABSENT:
-        yield Change("removed", f"{bases[0]}.{attr}", attr == "id", old, None)
+        yield Change(Kind.REMOVED, f"{bases[0]}.{attr}", attr == "id", old, None)
     else:
         breaking = attr in ("type", "id") or (attr == "required" and new is True)
-        yield Change("changed", path, breaking, old, new)
+        yield Change(Kind.CHANGED, path, breaking, old, new)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -264,12 +265,12 @@ def _diff_value(old: Any, new: Any, path: tuple[str, ...]) -> list[Change]:
         return []
     name = ".".join(path)
     if old is _ABSENT:
-        return [Change("added", name, False, None, new)]
+        return [Change(Kind.ADDED, name, False, None, new)]
     if new is _ABSENT:
-        return [Change("removed", name, False, old, None)]
+        return [Change(Kind.REMOVED, name, False, old, None)]
     if isinstance(old, dict) and isinstance(new, dict):
         return generic_diff(old, new, path)
-    return [Change("changed", name, False, old, new)]
+    return [Change(Kind.CHANGED, name, False, old, new)]
 
 
 def generic_diff(before: Any, after: Any, prefix: Sequence[str]) -> list[Change]:
@@ -280,19 +281,19 @@ def generic_diff(before: Any, after: Any, prefix: Sequence[str]) -> list[Change]
 
     tree = DeepDiff(before, after, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     kinds = {
-        "dictionary_item_added": "added",
-        "iterable_item_added": "added",
-        "dictionary_item_removed": "removed",
-        "iterable_item_removed": "removed",
-        "values_changed": "changed",
-        "type_changes": "changed",
+        "dictionary_item_added": Kind.ADDED,
+        "iterable_item_added": Kind.ADDED,
+        "dictionary_item_removed": Kind.REMOVED,
+        "iterable_item_removed": Kind.REMOVED,
+        "values_changed": Kind.CHANGED,
+        "type_changes": Kind.CHANGED,
     }
     changes = []
     for report, kind in kinds.items():
         for level in tree.get(report, []):
             steps = [*prefix, *(str(p) for p in level.path(output_format="list"))]
-            old = None if kind == "added" else level.t1
-            new = None if kind == "removed" else level.t2
+            old = None if kind == Kind.ADDED else level.t1
+            new = None if kind == Kind.REMOVED else level.t2
             changes.append(Change(kind, ".".join(steps), False, old, new))
     return changes
 

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
-
 from sync_action import provenance, report, texts
-from sync_action.compare import MISSING, PeerResult, compare
+from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError, most_severe
 from sync_action.hosting import Hosting
+from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.spec import Spec
-
-T = TypeVar("T")
-R = TypeVar("R")
-MAX_WORKERS = 8
-
-
-def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:
-    """Run `work` on every item, several at a time, results in the items' order."""
-    items = list(items)
-    if len(items) <= 1:
-        return [work(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
-        return list(pool.map(work, items))
+from sync_action.vocabulary import Status
 
 
 def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult:
@@ -38,12 +23,14 @@ def check_peer(cfg: Config, host: Hosting, local: Spec, peer: str) -> PeerResult
         compare(
             local, remote, result, ignore=cfg.ignore, require_version_bump=cfg.require_version_bump
         )
-        result.status = MISSING if result.missing else "drift" if result.drift else "in-sync"
+        result.status = (
+            Status.MISSING if result.missing else Status.DRIFT if result.drift else Status.IN_SYNC
+        )
         if result.drift:
             provenance.place(cfg, host, local, result)
             _find_pending_sync(cfg, host, local, result)
     except RemoteError as exc:
-        result.status, result.message, result.exit_code = "failed", exc.message, exc.exit_code
+        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
     return result
 
 
@@ -71,44 +58,10 @@ def run(
         comment_code = upsert_comment(cfg, comment_host or host, local, results, ctx, runner)
     else:
         comment_code = EXIT_OK
-    code = max([comment_code, *(r.exit_code for r in results)])
+    codes = [comment_code, *(r.exit_code for r in results)]
     if any(r.drift for r in results) and cfg.fail_on_drift:
-        code = max(code, EXIT_DRIFT)
-    return results, code
-
-
-def context(cfg: Config) -> report.Context:
-    return report.Context(
-        repository=cfg.repository or "local",
-        sha=cfg.sha,
-        mode=cfg.mode,
-        server_url=cfg.server_url,
-        ignore=cfg.ignore,
-    )
-
-
-def text_run(cfg: Config) -> texts.Run:
-    """What the texts need to know about this run."""
-    return texts.Run(
-        repository=cfg.repository or "local",
-        sha=cfg.sha,
-        schema_path=cfg.schema_path,
-        mode=cfg.mode,
-        server_url=cfg.server_url,
-        run_url=cfg.run_url,
-        report_path=cfg.report_path,
-        fail_on_drift=cfg.fail_on_drift,
-    )
-
-
-def text_docs(local: Spec, results: Iterable[PeerResult]) -> dict[str, list[Any]]:
-    """The specs each repository's changes are named from (the source's first)."""
-    docs: dict[str, list[Any]] = {"": [local.data]}
-    for result in results:
-        docs[result.repository] = [local.data] + (
-            [result.peer_spec.data] if result.peer_spec else []
-        )
-    return docs
+        codes.append(EXIT_DRIFT)
+    return results, most_severe(codes)
 
 
 def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:
@@ -120,7 +73,7 @@ def _log(runner: Runner, result: PeerResult, cfg: Config) -> None:
         for change in result.changes[:50]:
             mark = "BREAKING " if change.breaking else ""
             runner.log(f"  {mark}{change.kind} {change.path}")
-    if result.status == "failed":
+    if result.status == Status.FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Drift check failed")
     elif result.drift:
         how = "differs from" if not result.missing else "has no file at"

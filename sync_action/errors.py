@@ -6,6 +6,8 @@ line and an exit code, so no traceback ever reaches a user.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_USAGE = 2
@@ -15,8 +17,9 @@ EXIT_REMOTE = 3
 SEVERITY = (EXIT_USAGE, EXIT_REMOTE, EXIT_DRIFT, EXIT_OK)
 
 
-def most_severe(codes: list[int]) -> int:
-    """The exit code to report when several peers ended differently."""
+def most_severe(codes: Iterable[int]) -> int:
+    """The exit code to report when several peers ended differently (2, then 3, 1, 0)."""
+    codes = set(codes)
     for code in SEVERITY:
         if code in codes:
             return code

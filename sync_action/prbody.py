@@ -13,6 +13,7 @@ from typing import Any
 from sync_action import changelist
 from sync_action.sentences import check_line, code, sentence
 from sync_action.texts import ICONS, LIMIT, RESERVE, Run, Severity, cut_note, fit
+from sync_action.vocabulary import Finding
 
 CHECKS_SHOWN = 50
 UNDO_SHOWN = 30
@@ -43,7 +44,7 @@ def _edits(
     return "\n".join(lines) + "\n\n"
 
 
-def _versions(peer: Mapping[str, Any], local: Mapping[str, Any], run: Run) -> str:
+def _versions(peer: Mapping[str, Any], local: Mapping[str, Any]) -> str:
     repo = peer.get("repository")
     missing = bool(peer.get("missing"))
 
@@ -105,7 +106,7 @@ def pr_body(
     """The body of the sync pull request into `peer` (a report `peers` entry)."""
     repo = str(peer.get("repository"))
     changes = list(peer.get("changes") or [])
-    edited = "edited-locally" in (peer.get("findings") or [])
+    edited = Finding.EDITED_LOCALLY in (peer.get("findings") or [])
     breaking = any(c.get("breaking") for c in changes)
     icon = ICONS[Severity.WARN if breaking or edited else Severity.OK]  # a person decides
     old, new = peer.get("version"), local.get("version")
@@ -121,7 +122,7 @@ def pr_body(
         f"This pull request makes `{peer.get('path')}` in {repo} identical to the copy in "
         f"{run.repo_link(run.repository)} at {run.commit_link()}.\n\n"
     )
-    parts.append(_versions(peer, local, run))
+    parts.append(_versions(peer, local))
     parts.append(_checks(changes, docs))
     if note:
         parts.append(note + "\n\n")

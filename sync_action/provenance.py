@@ -9,36 +9,26 @@ tells "never held" apart, and a short walk names the commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from sync_action.compare import PeerResult
+from sync_action.compare import PeerResult, Provenance
 from sync_action.config import Config
 from sync_action.diff import Change, diff_documents
 from sync_action.errors import RemoteError, SpecError
+from sync_action.git import file_history, file_version, is_shallow
 from sync_action.hosting import Hosting
 from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.vocabulary import Finding
 
-BEHIND = "behind-source"
-EDITED = "edited-locally"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """The verdict on one consumer copy."""
-
-    state: str
-    source: str
-    version: str | None
-    commit: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "source": self.source,
-            "version": self.version,
-            "commit": self.commit,
-        }
+BEHIND = Finding.BEHIND_SOURCE
+EDITED = Finding.EDITED_LOCALLY
+__all__ = [
+    "BEHIND",
+    "EDITED",
+    "Provenance",
+    "is_source",
+    "own_edits",
+    "place",
+    "place_from_checkout",
+]
 
 
 def _names(repo: str) -> set[str]:
@@ -86,8 +76,6 @@ def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, st
     Returns (known, commit): commit is the commit, "" (held, commit unnamed) or
     None (never held); known is False when there is no way to tell.
     """
-    from sync_action.local import file_version, is_shallow
-
     if not is_shallow(cfg.workspace):
         return True, file_version(cfg.workspace, cfg.schema_path, "HEAD", blob_sha)
     if cfg.uses_api and cfg.repository:
@@ -95,13 +83,11 @@ def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, st
     return False, None
 
 
-def place_from_checkout(cfg: Config, local: Spec, result: PeerResult) -> None:
+def place_from_checkout(cfg: Config, result: PeerResult) -> None:
     """Sync (always the source): behind or edited, from this checkout's history alone.
 
     A shallow checkout cannot tell, and then nothing is said rather than spending requests.
     """
-    from sync_action.local import file_version, is_shallow
-
     remote = result.remote
     if remote is None or remote.blob_sha is None or is_shallow(cfg.workspace):
         return
@@ -112,14 +98,12 @@ def place_from_checkout(cfg: Config, local: Spec, result: PeerResult) -> None:
     result.findings.append(state)
 
 
-def own_edits(cfg: Config, local: Spec, result: PeerResult) -> tuple[list[Change] | None, str]:
+def own_edits(cfg: Config, result: PeerResult) -> tuple[list[Change] | None, str]:
     """An edited consumer's own edits: from the source's file at the version the consumer's
     copy names (the newest such commit in this checkout's history) to the consumer's copy.
 
     Returns (edits, "") or (None, why they cannot be listed); (None, "") when not edited.
     """
-    from sync_action.local import file_history
-
     peer = result.peer_spec
     if EDITED not in result.findings or peer is None:
         return None, ""

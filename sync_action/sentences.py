@@ -15,17 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sync_action.vocabulary import Reason
+
 ChangeData = Mapping[str, Any]
 SHORT_VALUE = 40
-REASONS = {
-    "removed": "removed",
-    "type-changed": "type changed",
-    "id-changed": "id changed",
-    "became-required": "became required",
-    "renamed-undeclared": "renamed without a `deprecations` entry",
-    "link-changed": "links to another table",
+REASONS: dict[str, str] = {
+    Reason.REMOVED: "removed",
+    Reason.TYPE_CHANGED: "type changed",
+    Reason.ID_CHANGED: "id changed",
+    Reason.BECAME_REQUIRED: "became required",
+    Reason.RENAMED_UNDECLARED: "renamed without a `deprecations` entry",
+    Reason.LINK_CHANGED: "links to another table",
 }
-DECLARED = "declared-in-deprecations"
+DECLARED = Reason.DECLARED_IN_DEPRECATIONS
 _SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")
 
 
@@ -247,25 +249,25 @@ def check_line(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> st
     f = facts(change, docs)
     what = subject(f, str(change.get("path", "")))
     before, after = change.get("before"), change.get("after")
-    if f.reason == "removed":
+    if f.reason == Reason.REMOVED:
         return f"Code that reads {what} must no longer expect it: it is removed."
-    if f.reason == "type-changed":
+    if f.reason == Reason.TYPE_CHANGED:
         return (
             f"Code that reads or writes {what} must handle {value(after)} "
             f"instead of {value(before)}."
         )
-    if f.reason == "id-changed":
+    if f.reason == Reason.ID_CHANGED:
         return (
             f"Code, formulas and automations that use the id {value(before)} of {what} "
             f"must use {value(after)}."
         )
-    if f.reason == "became-required":
+    if f.reason == Reason.BECAME_REQUIRED:
         table = escape(f.table_name) if f.table_name else code(f.table or "")
         return f"Code that creates {table} records must set {what}."
-    if f.reason == "renamed-undeclared":
+    if f.reason == Reason.RENAMED_UNDECLARED:
         new = _renamed(before, after, False).removeprefix("renamed: ")
         return f"Code that refers to {what} by its old key or name must use the new one ({new})."
-    if f.reason == "link-changed":
+    if f.reason == Reason.LINK_CHANGED:
         return (
             f"Code that follows {what} must expect records of {value(after)} "
             f"instead of {value(before)}."

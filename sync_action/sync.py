@@ -22,14 +22,15 @@ from urllib.parse import quote, unquote
 from sync_action import prbody, provenance, report
 from sync_action.compare import VERSION_NOT_BUMPED, PeerResult, compare
 from sync_action.config import Config
-from sync_action.drift import context, fan_out, text_docs, text_run
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Conflict, RemoteError, SpecError
+from sync_action.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
 from sync_action.hosting import Hosting, PullRequest, RemoteFile
+from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.spec import Spec, load_bytes, normalize_version
+from sync_action.vocabulary import Status
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-DRY_RUN, REFUSED, FAILED = "dry-run", "refused", "failed"
+CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
+DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
 _COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*)(?: labels=(\S*))? -->")
 _DOTTED = re.compile(r"\d+(?:\.\d+)*")
@@ -94,7 +95,7 @@ def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[P
     results = fan_out(cfg.peer_repos, lambda peer: sync_peer(job, peer))
     for result in results:
         _log(runner, result)
-    return results, max((r.exit_code for r in results), default=EXIT_OK)
+    return results, most_severe([r.exit_code for r in results])
 
 
 def sync_peer(job: Job, peer: str) -> PeerResult:
@@ -120,7 +121,7 @@ def _sync(job: Job, result: PeerResult) -> None:
     result.ref = base_file.ref or result.ref
     compare(local, base_file, result, ignore=(), require_version_bump=cfg.require_version_bump)
     if result.drift and not result.missing and not cfg.peer_dirs:
-        provenance.place_from_checkout(cfg, local, result)
+        provenance.place_from_checkout(cfg, result)
     pull = host.find_pull(peer, cfg.sync_branch)
     if pull is not None:
         result.pr_url, result.pr_number = pull.url, pull.number
@@ -302,7 +303,7 @@ def _foreign_note(pull: PullRequest, branch: str) -> str:
 def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str, ...]) -> str:
     """The body, with a marker naming this run's commit and the labels this action owns."""
     mark = f"<!-- schema-sync:pr commit={commit} labels={','.join(quote(x) for x in owned)} -->"
-    undo, undo_note = provenance.own_edits(job.cfg, job.local, result)
+    undo, undo_note = provenance.own_edits(job.cfg, result)
     docs = text_docs(job.local, [result]).get(result.repository, [])
     return prbody.pr_body(
         report.peer_entry(result),

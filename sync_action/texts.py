@@ -25,6 +25,7 @@ from typing import Any
 
 from sync_action import changelist
 from sync_action.sentences import code, escape
+from sync_action.vocabulary import Finding, Status
 
 LIMIT = 65_536
 RESERVE = 600  # the cut note and the footer
@@ -168,29 +169,31 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
     def row(sev: Severity, text: str, step: str) -> Row:
         return Row(repo, sev, text, version, words, step)
 
-    if status == "failed":
+    if status == Status.FAILED:
         return row(Severity.FAIL, "could not be checked", _message(peer, "Re-run the job."))
-    if status == "refused" or "version-not-bumped" in findings or "version-too-small" in findings:
-        sev = Severity.FAIL if status == "refused" or run.fail_on_drift else Severity.WARN
+    if status == Status.REFUSED or {Finding.VERSION_NOT_BUMPED, Finding.VERSION_TOO_SMALL} & {
+        *findings
+    }:
+        sev = Severity.FAIL if status == Status.REFUSED or run.fail_on_drift else Severity.WARN
         return row(sev, "refused: version not bumped", _refusal(peer, local, run) + ".")
-    if status in ("created", "updated"):
+    if status in (Status.CREATED, Status.UPDATED):
         return row(
             Severity.OK,
-            f"{'opened' if status == 'created' else 'updated'} {link}",
+            f"{'opened' if status == Status.CREATED else 'updated'} {link}",
             "Review and merge it.",
         )
-    if status == "unchanged":
+    if status == Status.UNCHANGED:
         text = f"up to date in {link}" if link else "already has this file"
         return row(Severity.OK, text, _message(peer, "Nothing to do."))
-    if status == "dry-run":
+    if status == Status.DRY_RUN:
         return row(Severity.INFO, "would be synced (dry run)", "Run without `dry-run` to write.")
-    if status == "pending":
+    if status == Status.PENDING:
         return row(
             Severity.INFO,
             "gets this change after merge",
             f"After merge, a sync pull request opens in {repo}.",
         )
-    if status == "in-sync":
+    if status == Status.IN_SYNC:
         return row(Severity.OK, "in sync", "Nothing to do.")
     if peer.get("missing"):
         step = (
@@ -199,13 +202,13 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
             else (f"{repo} has no `{peer.get('path')}`; check `peer-path`.")
         )
         return row(fail, "no file", step)
-    if "peer-invalid" in findings:
+    if Finding.PEER_INVALID in findings:
         return row(
             fail,
             "copy is not a valid spec",
             _message(peer, "") + f" A sync replaces {repo}'s copy.",
         )
-    if "edited-locally" in findings:
+    if Finding.EDITED_LOCALLY in findings:
         if source:
             step = (
                 f"{repo} edited its copy: move those edits into `{run.schema_path}` here, "
@@ -222,7 +225,7 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
             Severity.WARN if source else fail, "behind; sync pull request open", f"Merge {link}."
         )
     behind = "behind: holds an earlier version of the source's file"
-    if "behind-source" not in findings:
+    if Finding.BEHIND_SOURCE not in findings:
         behind = "behind"
     if source:
         return row(fail, behind, f"Run the sync (`mode: sync`) to open a pull request in {repo}.")
@@ -263,7 +266,7 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
         title = f"This pull request's change to `{run.schema_path}`"
         model.sections.append((title, own["changes"], docs.get("", ())))
     for peer in peers:
-        if peer.get("changes") and peer.get("status") != "pending":
+        if peer.get("changes") and peer.get("status") != Status.PENDING:
             repo = str(peer.get("repository"))
             model.sections.append(
                 (_direction(peer, run, local), peer["changes"], docs.get(repo, ()))
@@ -284,7 +287,7 @@ def _verdict(
 ) -> str:
     path = f"`{run.schema_path}`"
     differ = [p for p in peers if p.get("drift")]
-    pending = [p for p in peers if p.get("status") == "pending"]
+    pending = [p for p in peers if p.get("status") == Status.PENDING]
     own = report.get("pull_request")
     counted = changelist.counts(_distinct(differ))
     if differ:

@@ -36,8 +36,12 @@ def traces(run: ActionRun, github: Any) -> dict[str, str]:
     """Everywhere a run leaves text: the log (but for the runner's `::add-mask::` lines),
     outputs, summary, every file in the workspace, and what was written to GitHub."""
     log = "\n".join(ln for ln in run.stdout.splitlines() if not ln.startswith("::add-mask::"))
-    places = {"stdout": log, "stderr": run.stderr, "summary": run.summary,
-              "outputs": json.dumps(run.outputs)}
+    places = {
+        "stdout": log,
+        "stderr": run.stderr,
+        "summary": run.summary,
+        "outputs": json.dumps(run.outputs),
+    }
     for file in run.workspace.rglob("*"):
         if file.is_file():
             places[str(file)] = file.read_bytes().decode("utf-8", "replace")
@@ -51,8 +55,14 @@ def traces(run: ActionRun, github: Any) -> dict[str, str]:
 
 def leaks(run: ActionRun, github: Any, secrets: list[str]) -> list[str]:
     """The places of `traces` that hold any of `secrets`."""
-    return sorted({where for where, text in traces(run, github).items()
-                   for secret in secrets if secret and secret in text})
+    return sorted(
+        {
+            where
+            for where, text in traces(run, github).items()
+            for secret in secrets
+            if secret and secret in text
+        }
+    )
 
 
 def assert_no_token(run: ActionRun, github: Any, token: str) -> None:
@@ -196,24 +206,36 @@ class RunnerFolders:
             file.write_text("")
 
     def host_paths(self, workspace: Path) -> dict[str, str]:
-        return {"home": str(self.home), "workspace": str(workspace), "event": str(self.event),
-                "output": str(self.output), "summary": str(self.summary), "temp": str(self.temp)}
+        return {
+            "home": str(self.home),
+            "workspace": str(workspace),
+            "event": str(self.event),
+            "output": str(self.output),
+            "summary": str(self.summary),
+            "temp": str(self.temp),
+        }
 
     def container_paths(self, workspace: Path) -> dict[str, str]:
-        return {name: self.translate(workspace, path)
-                for name, path in self.host_paths(workspace).items()}
+        return {
+            name: self.translate(workspace, path)
+            for name, path in self.host_paths(workspace).items()
+        }
 
     def mounts(self, workspace: Path) -> list[tuple[Path, str]]:
         """Host folder and where the container sees it; the most specific first."""
-        return [(self.home, "/github/home"), (self.workflow, "/github/workflow"),
-                (self.file_commands, "/github/file_commands"), (self.temp, "/github/runner_temp"),
-                (workspace, "/github/workspace")]
+        return [
+            (self.home, "/github/home"),
+            (self.workflow, "/github/workflow"),
+            (self.file_commands, "/github/file_commands"),
+            (self.temp, "/github/runner_temp"),
+            (workspace, "/github/workspace"),
+        ]
 
     def translate(self, workspace: Path, value: str) -> str:
         """A host path under a mount as the container sees it (the runner does the same)."""
         for host, inside in self.mounts(workspace):
             if value == str(host) or value.startswith(f"{host}/"):
-                return inside + value[len(str(host)):]
+                return inside + value[len(str(host)) :]
         return value
 
 
@@ -221,11 +243,19 @@ RUNS: list[str] = []  # one entry per end-to-end run: its container id, or "host
 
 
 def _on_host(workspace: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
-                   **environment}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        **environment,
+    }
     return subprocess.run(
         [sys.executable, str(ENTRYPOINT)],
-        cwd=workspace, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=workspace,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -236,12 +266,23 @@ def _in_container(
     (root), every variable by name with its value inherited (never on the command line),
     the runner's folders and the workspace mounted, the files owned by the runner's user.
     The only difference: the host's network, where the local GitHub listens."""
-    environment = {name: folders.translate(workspace, value)
-                   for name, value in environment.items()}
+    environment = {name: folders.translate(workspace, value) for name, value in environment.items()}
     name = f"schema-sync-e2e-{uuid.uuid4().hex[:12]}"
     cidfile = workspace.parent / f"{name}.cid"
-    command = ["docker", "run", "--name", name, "--label", "schema-sync-e2e",
-               "--workdir", "/github/workspace", "--network", "host", "--cidfile", str(cidfile)]
+    command = [
+        "docker",
+        "run",
+        "--name",
+        name,
+        "--label",
+        "schema-sync-e2e",
+        "--workdir",
+        "/github/workspace",
+        "--network",
+        "host",
+        "--cidfile",
+        str(cidfile),
+    ]
     if not keep:  # kept only to inspect its file system (`docker diff`) afterwards
         command.append("--rm")
     for variable in environment:
@@ -253,8 +294,12 @@ def _in_container(
     _chown_tree([workspace, folders.temp], RUNNER_UID, RUNNER_GID)
     try:
         done = subprocess.run(
-            command, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment},
-            capture_output=True, text=True, timeout=180, check=False,
+            command,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **environment},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         subprocess.run(["docker", "kill", name], capture_output=True, check=False)
@@ -277,8 +322,7 @@ def _chown_tree(roots: list[Path], uid: int, gid: int) -> None:
 def _not_owned_by(root: Path, uid: int) -> list[str]:
     if os.geteuid() != 0:
         return []
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                  if p.lstat().st_uid != uid)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.lstat().st_uid != uid)
 
 
 def assert_valid_report(report: dict[str, Any]) -> None:
@@ -287,10 +331,13 @@ def assert_valid_report(report: dict[str, Any]) -> None:
 
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(resources.files("sync_action").joinpath(
-        "schemas/drift-report.schema.json").read_text())
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in Draft202012Validator(schema).iter_errors(report)]
+    schema = json.loads(
+        resources.files("sync_action").joinpath("schemas/drift-report.schema.json").read_text()
+    )
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in Draft202012Validator(schema).iter_errors(report)
+    ]
     assert not errors, errors
 
 

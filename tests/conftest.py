@@ -28,7 +28,11 @@ def git(cwd: Path, *args: str) -> str:
     import os
 
     done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, **GIT_ENV},
     )
     return done.stdout.strip()

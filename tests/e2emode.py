@@ -5,7 +5,7 @@ failure, never a quiet fall-back to the host); unset or `auto`, the container wh
 a Docker engine answers, else the host, and the test summary says which. In the
 container, the image is built from this checkout's Dockerfile by
 `scripts/build-image` (once per test process; Docker's cache makes a rebuild of
-unchanged code take a second or two).
+unchanged code take a second or two), unless `SCHEMA_SYNC_TEST_IMAGE` names one.
 """
 
 from __future__ import annotations
@@ -57,12 +57,19 @@ def mode() -> str:
 
 @functools.cache
 def image() -> str:
-    """The action's image built from this checkout, by its content tag."""
+    """The action's image built from this checkout, by its content tag, or the image that
+    `SCHEMA_SYNC_TEST_IMAGE` names (the release tests the image it is about to push)."""
+    if os.environ.get("SCHEMA_SYNC_TEST_IMAGE"):
+        return os.environ["SCHEMA_SYNC_TEST_IMAGE"]
     BUILD_LOG.parent.mkdir(exist_ok=True)
     with BUILD_LOG.open("w") as log:
         done = subprocess.run(
             ["bash", str(ROOT / "scripts" / "build-image")],
-            stdout=subprocess.PIPE, stderr=log, text=True, timeout=900, check=False,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            timeout=900,
+            check=False,
         )
     if done.returncode != 0:
         tail = "".join(BUILD_LOG.read_text().splitlines(keepends=True)[-20:])

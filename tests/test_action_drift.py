@@ -41,8 +41,16 @@ def test_no_drift_exits_0_with_matching_hashes(workspace, github, current_spec):
     assert run.outputs["local-sha256"] == sha
     assert run.outputs["peer-sha256"] == sha
     assert run.outputs["report-path"] == "schema-drift-report/schema_drift_report.json"
-    assert run.results == [{"repository": CONSUMER, "drift": False, "status": "in-sync",
-                            "pr_url": "", "changes": 0, "breaking": False}]
+    assert run.results == [
+        {
+            "repository": CONSUMER,
+            "drift": False,
+            "status": "in-sync",
+            "pr_url": "",
+            "changes": 0,
+            "breaking": False,
+        }
+    ]
     assert "sync-status" not in run.outputs
 
 
@@ -71,14 +79,25 @@ def test_drift_fails_the_step_and_reports_every_field(workspace, github, current
     assert report["local"]["version"] == "v1.1.0"
     assert report["local"]["fields"] == 59
     assert report["peer"] == {
-        "repository": CONSUMER, "ref": "main", "path": SPEC_PATH,
-        "hash": hashlib.sha256(current_spec).hexdigest(), "version": "v1.0.0",
-        "updated_at": "2025-08-17T19:50:00Z", "owner_repo": SOURCE, "tables": 8,
-        "fields": 58, "missing": False,
+        "repository": CONSUMER,
+        "ref": "main",
+        "path": SPEC_PATH,
+        "hash": hashlib.sha256(current_spec).hexdigest(),
+        "version": "v1.0.0",
+        "updated_at": "2025-08-17T19:50:00Z",
+        "owner_repo": SOURCE,
+        "tables": 8,
+        "fields": 58,
+        "missing": False,
     }
     first = report["changes"][0]
-    assert first == {"kind": "changed", "path": "tables.meals.fields.calories.type",
-                     "breaking": True, "before": "number", "after": "string"}
+    assert first == {
+        "kind": "changed",
+        "path": "tables.meals.fields.calories.type",
+        "breaking": True,
+        "before": "number",
+        "after": "string",
+    }
     assert report["peers"][0]["changes"] == report["changes"]
 
 
@@ -189,9 +208,14 @@ def test_a_read_only_token_warns_and_puts_the_report_in_the_summary(
     (workspace / SPEC_PATH).write_bytes(changed_spec(current_spec))
     github.open_pull(SOURCE, "feature")
     github.add_token("ghs_readonly_fork_token_000", {SOURCE: "read", CONSUMER: "read"})
-    run = run_action(workspace, github, {"peer-repos": CONSUMER, "fail-on-drift": "false"},
-                     event_name="pull_request", event=pull_request_event(1),
-                     token="ghs_readonly_fork_token_000")
+    run = run_action(
+        workspace,
+        github,
+        {"peer-repos": CONSUMER, "fail-on-drift": "false"},
+        event_name="pull_request",
+        event=pull_request_event(1),
+        token="ghs_readonly_fork_token_000",
+    )
     assert run.returncode == 0
     assert any("comment" in line.lower() for line in run.commands("warning"))
     assert "Meals › Calories (fldUOPuN6n39Aj1v7): type number → string" in run.summary
@@ -209,7 +233,8 @@ def test_drift_against_a_tag(workspace, github, current_spec):
 
 def test_ignored_paths_are_left_out_of_drift_and_listed(workspace, github, current_spec):
     (workspace / SPEC_PATH).write_bytes(
-        current_spec.replace(b"Used in all personalization", b"Used everywhere"))
+        current_spec.replace(b"Used in all personalization", b"Used everywhere")
+    )
     run = drift(workspace, github, ignore="tables.*.fields.*.description")
     assert run.returncode == 0
     assert run.outputs["drift"] == "false"

@@ -145,8 +145,9 @@ def test_force_sync_rebuilds_the_branch_from_the_base(workspace, github, source_
 
 def test_a_commit_pushed_by_someone_else_is_kept(workspace, github, source_spec):
     sync(workspace, github)
-    theirs = github.commit(CONSUMER, BRANCH, {SPEC_PATH: b"tables: {}\n", "NOTES.md": b"x\n"},
-                           "someone's edit")
+    theirs = github.commit(
+        CONSUMER, BRANCH, {SPEC_PATH: b"tables: {}\n", "NOTES.md": b"x\n"}, "someone's edit"
+    )
     run = sync(workspace, github)
     assert run.outputs["sync-status"] == "updated"
     assert github.read(CONSUMER, BRANCH, "NOTES.md") == b"x\n"
@@ -160,8 +161,12 @@ def test_disabled_writes_only_the_status_and_calls_nothing(workspace, github, so
     if how == "input":
         run = sync(workspace, github, disabled="true")
     else:
-        run = run_action(workspace, github, {"mode": "sync", "peer-repos": CONSUMER},
-                         env={"SCHEMA_SYNC_DISABLED": "true"})
+        run = run_action(
+            workspace,
+            github,
+            {"mode": "sync", "peer-repos": CONSUMER},
+            env={"SCHEMA_SYNC_DISABLED": "true"},
+        )
     assert run.returncode == 0
     assert run.outputs == {"sync-status": "disabled"}
     assert github.requests() == []
@@ -204,7 +209,9 @@ def test_three_consumers_each_get_one_pull_request(workspace, github, source_spe
     run = sync(workspace, github, **{"peer-repos": "\n".join([CONSUMER, *others])})
     assert run.returncode == 0
     assert run.outputs["sync-status"].splitlines() == [
-        f"{CONSUMER}=created", "STRUKT1/strukt-web=created", "STRUKT1/strukt-admin=unchanged",
+        f"{CONSUMER}=created",
+        "STRUKT1/strukt-web=created",
+        "STRUKT1/strukt-admin=unchanged",
     ]
     assert len(run.outputs["pr-urls"].splitlines()) == 2
     assert [len(open_pulls(github, r)) for r in [CONSUMER, *others]] == [1, 1, 0]
@@ -215,7 +222,8 @@ def test_one_failing_consumer_does_not_stop_the_others(workspace, github, source
     run = sync(workspace, github, **{"peer-repos": f"STRUKT1/missing,{CONSUMER}"})
     assert run.returncode == 3
     assert run.outputs["sync-status"].splitlines() == [
-        "STRUKT1/missing=failed", f"{CONSUMER}=created",
+        "STRUKT1/missing=failed",
+        f"{CONSUMER}=created",
     ]
     assert len(open_pulls(github)) == 1
 

@@ -49,8 +49,9 @@ def bad_user_schema(workspace: Path, github: object) -> None:
 
 
 def peer_file_is_directory(workspace: Path, github: object) -> None:
-    github.commit(CONSUMER, "main", {"schema/AIRTABLE_SPEC.yaml/inner.yaml": b"a: 1\n",
-                                     SPEC_PATH: None})
+    github.commit(
+        CONSUMER, "main", {"schema/AIRTABLE_SPEC.yaml/inner.yaml": b"a: 1\n", SPEC_PATH: None}
+    )
 
 
 def no_pr_permission(workspace: Path, github: object) -> None:
@@ -83,8 +84,9 @@ CASES = [
     Case("bool-comment", "comment", inputs={"comment": "sometimes"}),
     Case("bool-force-sync", "force-sync", inputs={"force-sync": "2"}),
     Case("bool-dry-run", "dry-run", inputs={"dry-run": "tru"}),
-    Case("bool-require-version-bump", "require-version-bump",
-         inputs={"require-version-bump": "nope"}),
+    Case(
+        "bool-require-version-bump", "require-version-bump", inputs={"require-version-bump": "nope"}
+    ),
     Case("bool-disabled", "disabled", inputs={"disabled": "perhaps"}),
     Case("bool-disabled-env", "SCHEMA_SYNC_DISABLED", env={"SCHEMA_SYNC_DISABLED": "kinda"}),
     Case("peers-empty", "peer-repos", inputs={"peer-repos": " \n , "}),
@@ -100,23 +102,35 @@ CASES = [
     Case("sync-branch-tilde", "sync-branch", inputs={"mode": "sync", "sync-branch": "a~1"}),
     Case("schema-path-parent", "outside the workspace", inputs={"schema-path": "../x.yaml"}),
     Case("schema-path-absolute", "outside the workspace", inputs={"schema-path": "/etc/passwd"}),
-    Case("schema-path-symlink", "outside the workspace",
-         inputs={"schema-path": "schema/link.yaml"}, setup=symlink_outside),
+    Case(
+        "schema-path-symlink",
+        "outside the workspace",
+        inputs={"schema-path": "schema/link.yaml"},
+        setup=symlink_outside,
+    ),
     Case("report-path-parent", "report-path", inputs={"report-path": "../../report.json"}),
     Case("peer-path-parent", "peer-path", inputs={"peer-path": "../secrets.yaml"}),
     Case("peer-path-absolute", "peer-path", inputs={"peer-path": "/etc/passwd"}),
     Case("spec-schema-missing", "spec-schema", inputs={"spec-schema": "nope.json"}),
-    Case("spec-schema-invalid", "spec-schema", inputs={"spec-schema": "schema.json"},
-         setup=bad_user_schema),
+    Case(
+        "spec-schema-invalid",
+        "spec-schema",
+        inputs={"spec-schema": "schema.json"},
+        setup=bad_user_schema,
+    ),
     Case("app-id-alone", "app-private-key", inputs={"app-id": "123"}),
-    Case("app-id-not-numeric", "app-id",
-         inputs={"app-id": "my-app", "app-private-key": "-----BEGIN KEY-----\nx\n"}),
+    Case(
+        "app-id-not-numeric",
+        "app-id",
+        inputs={"app-id": "my-app", "app-private-key": "-----BEGIN KEY-----\nx\n"},
+    ),
     Case("ignore-empty-step", "ignore", inputs={"ignore": "tables..fields"}),
     Case("label-too-long", "labels", inputs={"mode": "sync", "labels": "x" * 51}),
     # the schema file
     Case("spec-missing", "no such file", inputs={"schema-path": "schema/none.yaml"}),
-    Case("spec-directory", "directory", inputs={"schema-path": "schema/dir.yaml"},
-         setup=schema_dir),
+    Case(
+        "spec-directory", "directory", inputs={"schema-path": "schema/dir.yaml"}, setup=schema_dir
+    ),
     Case("spec-empty", "empty", spec=b""),
     Case("spec-null", "empty", spec=b"~\n"),
     Case("spec-list", "mapping", spec=b"- a\n- b\n"),
@@ -128,12 +142,21 @@ CASES = [
     Case("spec-alias-bomb", "alias", spec=BOMB.encode()),
     Case("spec-deep", "nested", spec=b"a: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
     Case("spec-too-big", "5 MiB", spec=b"tables: {}\n" + b"# padding\n" * 600_000),
-    Case("spec-schema-type", "tables.users.fields", spec=current_with(
-        b"    fields:\n      email_address:", b"    fields: 3\n    x:\n      y:")),
-    Case("spec-dangling-link", "link_table",
-         spec=current_with(b"link_table: users", b"link_table: people")),
-    Case("spec-duplicate-id", "already used",
-         spec=current_with(b"id: tblDtOOmahkMYEqmy", b"id: tbl87AICCbvbgrLCY")),
+    Case(
+        "spec-schema-type",
+        "tables.users.fields",
+        spec=current_with(b"    fields:\n      email_address:", b"    fields: 3\n    x:\n      y:"),
+    ),
+    Case(
+        "spec-dangling-link",
+        "link_table",
+        spec=current_with(b"link_table: users", b"link_table: people"),
+    ),
+    Case(
+        "spec-duplicate-id",
+        "already used",
+        spec=current_with(b"id: tblDtOOmahkMYEqmy", b"id: tbl87AICCbvbgrLCY"),
+    ),
     Case("spec-bad-id", "14 letters", spec=current_with(b"id: fldgyVjQJc389lqNA", b"id: fld1")),
     Case("spec-multi-doc", "YAML", spec=b"tables: {}\n---\ntables: {}\n"),
     # the environment
@@ -146,13 +169,29 @@ CASES = [
     Case("peer-not-found", "STRUKT1/ghost", code=3, inputs={"peer-repos": "STRUKT1/ghost"}),
     Case("bad-credentials", "token", code=3, token="ghp_not_a_registered_token_00"),
     Case("peer-path-directory", "directory", code=3, setup=peer_file_is_directory),
-    Case("base-branch-missing", "release", code=3,
-         inputs={"mode": "sync", "base-branch": "release"}, setup=changed),
-    Case("no-write-permission", "permission", code=3, inputs={"mode": "sync"},
-         setup=read_only, token="ghs_read_only_000000000000"),
+    Case(
+        "base-branch-missing",
+        "release",
+        code=3,
+        inputs={"mode": "sync", "base-branch": "release"},
+        setup=changed,
+    ),
+    Case(
+        "no-write-permission",
+        "permission",
+        code=3,
+        inputs={"mode": "sync"},
+        setup=read_only,
+        token="ghs_read_only_000000000000",
+    ),
     Case("archived", "archived", code=3, inputs={"mode": "sync"}, setup=archived),
-    Case("actions-may-not-open-prs", "not permitted", code=3, inputs={"mode": "sync"},
-         setup=no_pr_permission),
+    Case(
+        "actions-may-not-open-prs",
+        "not permitted",
+        code=3,
+        inputs={"mode": "sync"},
+        setup=no_pr_permission,
+    ),
 ]
 
 

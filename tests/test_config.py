@@ -9,8 +9,11 @@ from sync_action.errors import UsageError
 
 
 def env_for(workspace, **inputs: str) -> dict[str, str]:
-    env = {"GITHUB_WORKSPACE": str(workspace), "GITHUB_REPOSITORY": "STRUKT1/strukt-system",
-           "INPUT_TOKEN": "t0ken-value"}
+    env = {
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_REPOSITORY": "STRUKT1/strukt-system",
+        "INPUT_TOKEN": "t0ken-value",
+    }
     env.update({f"INPUT_{k.upper()}": v for k, v in inputs.items()})
     return env
 
@@ -32,8 +35,9 @@ def test_the_underscore_spelling_a_shell_exports_is_read(workspace):
 
 
 def test_unset_and_empty_inputs_take_their_defaults(workspace):
-    cfg = load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app", "mode": "  ",
-                                     "labels": ""}))
+    cfg = load(
+        env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app", "mode": "  ", "labels": ""})
+    )
     assert cfg.mode == "drift"
     assert cfg.schema_path == "schema/AIRTABLE_SPEC.yaml"
     assert cfg.peer_path == cfg.schema_path
@@ -47,32 +51,57 @@ def test_unset_and_empty_inputs_take_their_defaults(workspace):
     assert cfg.server_url == "https://github.com"
 
 
-@pytest.mark.parametrize("text,value", [
-    ("true", True), ("TRUE", True), ("Yes", True), ("1", True), ("On", True),
-    ("false", False), ("No", False), ("0", False), ("OFF", False),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("Yes", True),
+        ("1", True),
+        ("On", True),
+        ("false", False),
+        ("No", False),
+        ("0", False),
+        ("OFF", False),
+    ],
+)
 def test_booleans_accept_every_spelling_in_any_case(workspace, text, value):
     cfg = load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app", "dry-run": text}))
     assert cfg.dry_run is value
 
 
 def test_peers_are_split_on_newlines_and_commas_without_duplicates(workspace):
-    cfg = load(env_for(workspace, **{
-        "peer-repos": "STRUKT1/strukt-app,\n STRUKT1/strukt-web \n\nstrukt1/STRUKT-APP"}))
+    cfg = load(
+        env_for(
+            workspace,
+            **{"peer-repos": "STRUKT1/strukt-app,\n STRUKT1/strukt-web \n\nstrukt1/STRUKT-APP"},
+        )
+    )
     assert cfg.peer_repos == ("STRUKT1/strukt-app", "STRUKT1/strukt-web")
 
 
 def test_the_sync_branch_slug_follows_the_contracts_example(workspace):
     cfg = load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app"}))
     assert cfg.sync_branch == "schema-sync/schema-AIRTABLE_SPEC-yaml"
-    other = load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app",
-                                       "peer-path": "specs/v2/air table.json"}))
+    other = load(
+        env_for(
+            workspace,
+            **{"peer-repos": "STRUKT1/strukt-app", "peer-path": "specs/v2/air table.json"},
+        )
+    )
     assert other.sync_branch == "schema-sync/specs-v2-air-table-json"
 
 
 def test_the_schema_path_is_normalised_for_the_comment_marker(workspace):
-    cfg = load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app",
-                                     "schema-path": "./schema//../schema/AIRTABLE_SPEC.yaml"}))
+    cfg = load(
+        env_for(
+            workspace,
+            **{
+                "peer-repos": "STRUKT1/strukt-app",
+                "schema-path": "./schema//../schema/AIRTABLE_SPEC.yaml",
+            },
+        )
+    )
     assert cfg.schema_path == "schema/AIRTABLE_SPEC.yaml"
 
 

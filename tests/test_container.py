@@ -35,7 +35,8 @@ in_container = pytest.mark.skipif(
 
 def changed(spec: bytes) -> bytes:
     return spec.replace(b"spec_version: v1.0.0", b"spec_version: v1.1.0").replace(
-        b"name: Timezone", b"name: Time zone", 1)
+        b"name: Timezone", b"name: Time zone", 1
+    )
 
 
 def test_required_container_mode_runs_every_scenario_in_the_image(github, workspace):
@@ -67,8 +68,7 @@ def test_drift_in_a_full_clone_of_the_source_exits_1_with_report_and_outputs(
     git(workspace, "commit", "-q", "-m", "v1.0.0")
     (workspace / SPEC_PATH).write_bytes(changed(current_spec))
     git(workspace, "commit", "-q", "-am", "v1.1.0")
-    run = run_action(workspace, local_github, {"peer-repos": CONSUMER},
-                     env={"GITHUB_SHA": head})
+    run = run_action(workspace, local_github, {"peer-repos": CONSUMER}, env={"GITHUB_SHA": head})
     assert run.returncode == 1, run.stdout
     assert run.commands("error") and not run.stderr.strip()
     assert run.outputs["drift"] == "true"
@@ -82,18 +82,30 @@ def test_the_action_writes_nothing_outside_the_runner_folders(github, workspace)
     all that was written went to the mounted workspace, home, temp and file commands."""
     (workspace / SPEC_PATH).write_bytes(changed((workspace / SPEC_PATH).read_bytes()))
     github.open_pull(SOURCE, "feature")
-    run = run_action(workspace, github, {"peer-repos": CONSUMER, "fail-on-drift": "false"},
-                     event_name="pull_request", event=pull_request_event(1),
-                     keep_container=True)
+    run = run_action(
+        workspace,
+        github,
+        {"peer-repos": CONSUMER, "fail-on-drift": "false"},
+        event_name="pull_request",
+        event=pull_request_event(1),
+        keep_container=True,
+    )
     try:
-        diff = subprocess.run(["docker", "diff", str(run.container)], capture_output=True,
-                              text=True, check=True).stdout
+        diff = subprocess.run(
+            ["docker", "diff", str(run.container)], capture_output=True, text=True, check=True
+        ).stdout
     finally:
         subprocess.run(["docker", "rm", str(run.container)], capture_output=True, check=False)
     assert run.returncode == 0, run.stdout
     assert run.report_file.is_file() and github.comments(SOURCE, 1)
-    mount_points = {"/github", "/github/file_commands", "/github/home", "/github/runner_temp",
-                    "/github/workflow", "/github/workspace"}  # made by docker for the mounts
+    mount_points = {
+        "/github",
+        "/github/file_commands",
+        "/github/home",
+        "/github/runner_temp",
+        "/github/workflow",
+        "/github/workspace",
+    }  # made by docker for the mounts
     written = [line for line in diff.splitlines() if line.split(" ", 1)[1] not in mount_points]
     assert written == []
 
@@ -119,14 +131,21 @@ def make_ca_and_certificate(folder: Path) -> tuple[Path, Path, Path]:
 
     def build(subject: str, key, issuer_name, issuer_key, ca: bool):
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-        builder = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer_name or name)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now - datetime.timedelta(minutes=5))
-                   .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer_name or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
         if not ca:
-            builder = builder.add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
         return builder.sign(issuer_key or key, hashes.SHA256())
 
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
@@ -135,9 +154,13 @@ def make_ca_and_certificate(folder: Path) -> tuple[Path, Path, Path]:
     files = folder / "ca.pem", folder / "server.pem", folder / "server.key"
     files[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     files[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    files[2].write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    files[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return files
 
 
@@ -161,8 +184,9 @@ def test_a_private_ca_is_trusted_when_named(tls_github, workspace, variable):
     runner_temp = workspace.parent / f"runner-{workspace.name}"  # RUNNER_TEMP, mounted
     runner_temp.mkdir(exist_ok=True)
     (runner_temp / "ca.pem").write_bytes(ca.read_bytes())
-    run = run_action(workspace, server, {"peer-repos": CONSUMER},
-                     env={variable: str(runner_temp / "ca.pem")})
+    run = run_action(
+        workspace, server, {"peer-repos": CONSUMER}, env={variable: str(runner_temp / "ca.pem")}
+    )
     assert run.returncode == 0, run.stdout
     assert run.outputs["drift"] == "false"
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from sync_action.diff import diff_documents, split_ignored
 from sync_action.errors import SpecError
-from sync_action.spec import load_bytes, validate
+from sync_action.spec import load_bytes
+from sync_action.validation import validate
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "AIRTABLE_SPEC.yaml").read_bytes()
 

@@ -49,11 +49,23 @@ def test_a_consumer_copy_in_no_source_version_was_edited_locally(checkout, curre
 def test_a_consumer_checking_itself_learns_it_is_behind(checkout, current_spec):
     source, first = source_with_history(checkout, current_spec)
     consumer = checkout("consumer", {SPEC_PATH: current_spec})
-    schema_sync(consumer, "drift", "--peer-dir", str(source), "--peer-repos", SOURCE,
-                "--fail-on-drift", "false")
+    schema_sync(
+        consumer,
+        "drift",
+        "--peer-dir",
+        str(source),
+        "--peer-repos",
+        SOURCE,
+        "--fail-on-drift",
+        "false",
+    )
     entry = peer_report(consumer)
-    assert entry["provenance"] == {"state": "behind-source", "source": SOURCE,
-                                   "version": "v1.0.0", "commit": first}
+    assert entry["provenance"] == {
+        "state": "behind-source",
+        "source": SOURCE,
+        "version": "v1.0.0",
+        "commit": first,
+    }
 
 
 def test_provenance_reads_nothing_when_there_is_no_drift(local_github, workspace, current_spec):
@@ -71,9 +83,14 @@ def test_the_comment_says_the_consumer_is_behind(local_github, workspace, curren
     local_github.add_token(TOKEN)
     local_github.open_pull(SOURCE, "feature")
     (workspace / SPEC_PATH).write_bytes(changed_spec(current_spec))
-    run = run_action(workspace, local_github, {"peer-repos": CONSUMER},
-                     event_name="pull_request", event=pull_request_event(1),
-                     env={"GITHUB_SHA": head})
+    run = run_action(
+        workspace,
+        local_github,
+        {"peer-repos": CONSUMER},
+        event_name="pull_request",
+        event=pull_request_event(1),
+        env={"GITHUB_SHA": head},
+    )
     assert run.returncode == 1
     entry = run.report["peers"][0]
     assert entry["provenance"]["state"] == "behind-source"
@@ -92,8 +109,12 @@ def test_a_consumer_names_the_sync_pull_request_that_will_fix_it(
     local_github.add_token(TOKEN)
     local_github.commit(CONSUMER, BRANCH, {SPEC_PATH: changed_spec(current_spec)}, "sync")
     pull = local_github.open_pull(CONSUMER, BRANCH)
-    run = run_action(workspace, local_github,
-                     {"peer-repos": SOURCE, "fail-on-drift": "false"}, repository=CONSUMER)
+    run = run_action(
+        workspace,
+        local_github,
+        {"peer-repos": SOURCE, "fail-on-drift": "false"},
+        repository=CONSUMER,
+    )
     assert run.returncode == 0
     [result] = run.results
     assert result["pr_url"] == f"{local_github.server_url}/{CONSUMER}/pull/{pull.number}"

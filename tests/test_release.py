@@ -104,7 +104,10 @@ def step(step_id: str) -> dict:
 
 
 def step_using(action: str) -> dict:
+    """The one step using `action` (for docker/build-push-action: the one that pushes)."""
     matches = [s for s in steps() if str(s.get("uses", "")).split("@")[0] == action]
+    if action == "docker/build-push-action":
+        matches = [s for s in matches if s.get("with", {}).get("push")]
     assert len(matches) == 1, f"no single step using {action}"
     return matches[0]
 
@@ -443,13 +446,19 @@ def test_release_steps_run_in_a_safe_order() -> None:
             names.append("github-release")
         elif "docker run" in s["run"]:
             names.append("smoke-test")
-    # Nothing is pushed before the checks pass, and no tag moves before its image exists.
+        elif "pytest" in s["run"]:
+            names.append("container-scenarios")
+    # Nothing is pushed before the checks pass and the image passed the container scenarios,
+    # and no tag moves before its image exists.
     assert names == [
         "actions/checkout",
         "check",
         "tags",
         "docker/setup-qemu-action",
         "docker/setup-buildx-action",
+        "docker/build-push-action",
+        "actions/setup-python",
+        "container-scenarios",
         "docker/login-action",
         "docker/build-push-action",
         "smoke-test",

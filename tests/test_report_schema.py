@@ -21,9 +21,7 @@ def test_the_shipped_report_schema_is_a_valid_json_schema():
 
 
 def test_the_report_keeps_the_retired_workflows_keys():
-    assert {"drift_detected", "repository", "timestamp", "local", "peer"} <= set(
-        SCHEMA["required"]
-    )
+    assert {"drift_detected", "repository", "timestamp", "local", "peer"} <= set(SCHEMA["required"])
     assert {"path", "hash", "version"} <= set(SCHEMA["$defs"]["copy"]["required"])
 
 

@@ -20,8 +20,8 @@ from sync_action.spec import (
     load_bytes,
     load_file,
     normalize_version,
-    validate,
 )
+from sync_action.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
