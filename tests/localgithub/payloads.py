@@ -443,7 +443,11 @@ def team(urls: Urls, repo: Repo, slug: str, full: bool) -> dict:
         body.update(
             parent=None,
             permissions={
-                "pull": True, "triage": True, "push": True, "maintain": False, "admin": False
+                "pull": True,
+                "triage": True,
+                "push": True,
+                "maintain": False,
+                "admin": False,
             },
         )
     return body
