@@ -7,10 +7,21 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import drift, report, spec, sync, texts, validation, workspace_files
+from sync_action import (
+    dashboard,
+    drift,
+    expiry,
+    report,
+    spec,
+    status,
+    sync,
+    texts,
+    validation,
+    workspace_files,
+)
 from sync_action.compare import PeerResult
 from sync_action.config import Config
-from sync_action.errors import UsageError
+from sync_action.errors import UsageError, most_severe
 from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
 from sync_action.modes_common import context, text_docs, text_run
@@ -37,17 +48,6 @@ def make_host(cfg: Config) -> Hosting:
     return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
 
 
-def make_comment_host(cfg: Config, host: Hosting) -> Hosting:
-    """What is written in this repository goes through `comment-token` (empty: `token`),
-    so the cross-repository token needs no write access here."""
-    if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
-        return host
-    from sync_action.github import GitHubHosting
-
-    own: Hosting = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
-    return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
-
-
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
     local = spec.load_file(cfg.schema_file, cfg.schema_path)
@@ -55,16 +55,38 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
-    if cfg.mode == "sync":
-        results, code = sync.run(cfg, host, local, runner)
-    else:
-        results, code = drift.run(cfg, host, local, runner, make_comment_host(cfg, host))
     ctx = context(cfg)
+    view: status.Overview | None = None
+    if cfg.mode == "status":
+        view, code = status.run(cfg, host, local, runner, source_host(cfg, host))
+        results = view.results
+    else:
+        results, code = (
+            sync.run(cfg, host, local, runner)
+            if cfg.mode == "sync"
+            else drift.run(cfg, host, local, runner, source_host(cfg, host))
+        )
+    expires_at, expiry_code = expiry.check(cfg, host, runner)
     data = report.build(local, results, ctx)
+    if view is not None:
+        data["status"] = view.to_json()
     write_report(cfg, data)
-    runner.set_outputs(outputs(cfg, local, results))
-    runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
-    return code
+    runner.set_outputs({**outputs(cfg, local, results), "token-expires-at": expires_at})
+    if view is not None:
+        runner.add_summary(dashboard.report_markdown(view))
+    else:
+        runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
+    return most_severe([code, expiry_code])
+
+
+def source_host(cfg: Config, host: Hosting) -> Hosting:
+    """This repository's hosting: with `comment-token` when it is another token."""
+    if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
+        return host
+    from sync_action.github import GitHubHosting
+
+    own = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
+    return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
 
 
 def _local_context(cfg: Config, host: Hosting) -> Config:
@@ -111,14 +133,18 @@ def outputs(cfg: Config, local: spec.Spec, results: Sequence[PeerResult]) -> dic
 
 
 def _result(r: PeerResult) -> dict[str, object]:
-    return {
+    entry: dict[str, object] = {
         "repository": r.repository,
         "drift": r.drift,
         "status": r.status,
         "pr_url": r.pr_url,
         "changes": len(r.changes),
         "breaking": r.breaking,
+        "findings": list(r.findings),
     }
+    if r.metrics is not None:
+        entry.update(r.metrics.result_fields())
+    return entry
 
 
 def _bool(value: bool) -> str:

@@ -26,6 +26,8 @@ MODES_HELP = {
     "sync": "put this repository's file on the sync branch of each consumer (a PR on GitHub)",
     "diff": "show the semantic changes from OLD to NEW",
     "validate": "check that spec files are well formed and valid",
+    "status": "report every consumer's state: in sync, behind, edited or missing, and its "
+    "sync pull request",
 }
 BOTH = ("drift", "sync")
 # Each input as a flag: the subcommands it means something in, and its help.
@@ -62,6 +64,7 @@ BOOLEAN_INPUTS = (
     "disabled",
     "dry-run",
     "require-version-bump",
+    "dashboard",
 )
 
 
@@ -73,7 +76,7 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
     inputs = config.inputs_from_env(env)
     runner = Runner(
         on_runner=True,
-        secrets=[inputs["token"], inputs["comment-token"], inputs["app-private-key"]],
+        secrets=[inputs["token"], inputs["app-private-key"], inputs["comment-token"]],
     )
     return _guarded(runner, env, lambda: _run(inputs, env, runner, ()))
 
@@ -129,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mode in ("drift", "sync"):
+    for mode in ("drift", "sync", "status"):
         sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
         sub.add_argument(
             "--peer-dir",
@@ -193,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     inputs["mode"] = args.command
     if args.app_private_key_file:
         inputs["app-private-key"] = _read_key(args.app_private_key_file)
-    for secret in (inputs["token"], inputs["app-private-key"]):
+    for secret in (inputs["token"], inputs["app-private-key"], inputs["comment-token"]):
         runner.add_secret(secret)
     return _guarded(runner, env, lambda: _run(inputs, env, runner, args.peer_dir))
 
@@ -207,7 +210,7 @@ def _read_key(path: str) -> str:
 
 def _diff(args: argparse.Namespace) -> int:
     from sync_action import diff, spec
-    from sync_action.config import split_list
+    from sync_action.pr_inputs import split_list
 
     old = spec.load_file(Path(args.old), args.old)
     new = spec.load_file(Path(args.new), args.new)

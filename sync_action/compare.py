@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync_action.diff import Change, diff_documents, split_ignored
 from sync_action.errors import SpecError
 from sync_action.hosting import RemoteFile
 from sync_action.spec import Spec, load_bytes, normalize_version
 from sync_action.vocabulary import Finding
+
+if TYPE_CHECKING:
+    from sync_action.status_model import Metrics
 
 VERSION_NOT_BUMPED = Finding.VERSION_NOT_BUMPED
 MISSING = Finding.MISSING
@@ -72,6 +75,7 @@ class PeerResult:
     warnings: list[str] = field(default_factory=list)  # said once as ::warning, not a verdict
     exit_code: int = 0
     provenance: Provenance | None = None
+    metrics: Metrics | None = None  # status mode
 
     @property
     def missing(self) -> bool:

@@ -17,6 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sync_action.errors import UsageError
+from sync_action.pr_inputs import labels as _labels
+from sync_action.pr_inputs import logins as _logins
+from sync_action.pr_inputs import run_url, split_list
 from sync_action.validation import load_schema_file
 
 DEFAULTS: dict[str, str] = {
@@ -26,7 +29,6 @@ DEFAULTS: dict[str, str] = {
     "peer-path": "",
     "peer-ref": "",
     "token": "",
-    "comment-token": "",
     "fail-on-drift": "true",
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
@@ -47,6 +49,12 @@ DEFAULTS: dict[str, str] = {
     "ignore": "",
     "app-id": "",
     "app-private-key": "",
+    "comment-token": "",
+    "fail-on": "",
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": "",
+    "dashboard": "false",
 }
 BOOLEANS = {
     "true": True,
@@ -58,7 +66,20 @@ BOOLEANS = {
     "0": False,
     "off": False,
 }
-MODES = ("drift", "sync")
+MODES = ("drift", "sync", "status")
+# The conditions `fail-on` may name; any other finding only warns.
+FAIL_ON = (
+    "drift",
+    "edited",
+    "behind",
+    "breaking",
+    "version-not-bumped",
+    "version-too-small",
+    "updated-at-unchanged",
+    "stale-pr",
+    "token-expiring",
+    "never",
+)
 PR_EVENTS = ("pull_request", "pull_request_target")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -112,6 +133,17 @@ class Config:
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
     comment_token: str = field(default="", repr=False)  # empty: `token`
     run_url: str = ""  # this workflow run's page, on the runner
+    fail_on: frozenset[str] | None = None  # None: from fail-on-drift
+    max_pr_age: float = 7.0  # days
+    token_expiry_days: float = 14.0
+    sync_workflow: str | None = None
+    dashboard: bool = False
+
+    def fails(self, condition: str) -> bool:
+        """Does `condition` (a `fail-on` word) fail the step, or only warn?"""
+        if self.fail_on is None:
+            return condition == "drift" and self.fail_on_drift
+        return condition in self.fail_on
 
     @property
     def schema_file(self) -> Path:
@@ -123,7 +155,7 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.comment_token, self.app_private_key) if s)
+        return tuple(s for s in (self.token, self.app_private_key, self.comment_token) if s)
 
     @property
     def uses_api(self) -> bool:
@@ -179,10 +211,17 @@ def load(
     workspace = _workspace(env)
     mode = raw["mode"].lower()
     if mode not in MODES:
-        raise UsageError(f"Input 'mode' must be 'drift' or 'sync', got '{raw['mode']}'")
+        raise UsageError(f"Input 'mode' must be 'drift', 'sync' or 'status', got '{raw['mode']}'")
     flags = {
         name: parse_bool(raw[name], name)
-        for name in ("fail-on-drift", "comment", "force-sync", "dry-run", "require-version-bump")
+        for name in (
+            "fail-on-drift",
+            "comment",
+            "force-sync",
+            "dry-run",
+            "require-version-bump",
+            "dashboard",
+        )
     }
     schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
     peer_path = repo_path(raw["peer-path"] or schema_path, "peer-path")
@@ -237,9 +276,51 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
-        comment_token=raw["comment-token"].strip(),
+        comment_token=(inputs.get("comment-token") or "").strip(),
+        fail_on=fail_on(raw["fail-on"]),
+        max_pr_age=days(raw["max-pr-age"], "max-pr-age"),
+        token_expiry_days=days(raw["token-expiry-days"], "token-expiry-days"),
+        sync_workflow=_workflow_file(raw["sync-workflow"]),
+        dashboard=flags["dashboard"],
         run_url=run_url(env),
     )
+
+
+def fail_on(value: str) -> frozenset[str] | None:
+    """`fail-on`: the conditions that fail the step; empty means `fail-on-drift` decides."""
+    words = [word.lower() for word in split_list(value)]
+    if not words:
+        return None
+    unknown = [word for word in words if word not in FAIL_ON]
+    if unknown:
+        raise UsageError(
+            f"Input 'fail-on': unknown condition '{unknown[0]}'; use any of {', '.join(FAIL_ON)}"
+        )
+    return frozenset(words) - {"never"}
+
+
+def days(value: str, name: str) -> float:
+    """A number of days, zero or more (fractions allowed)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise UsageError(f"Input '{name}' must be a number of days (0 or more), got '{value}'")
+    return number
+
+
+def _workflow_file(value: str) -> str | None:
+    """The sync workflow's file name in .github/workflows (a path there is cut to its name)."""
+    if not value:
+        return None
+    name = value.rsplit("/", 1)[-1]
+    if not name.endswith((".yml", ".yaml")):
+        raise UsageError(
+            f"Input 'sync-workflow' must be a workflow file name such as schema-sync.yml, "
+            f"got '{value}'"
+        )
+    return name
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
@@ -269,11 +350,6 @@ def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
 def default_sync_branch(peer_path: str) -> str:
     """`schema/AIRTABLE_SPEC.yaml` becomes `schema-sync/schema-AIRTABLE_SPEC-yaml`."""
     return "schema-sync/" + re.sub(r"[^A-Za-z0-9_-]", "-", peer_path)
-
-
-def split_list(value: str) -> list[str]:
-    """Newline- or comma-separated, blanks dropped."""
-    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
 
 
 def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[str, ...]:
@@ -386,37 +462,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
 def debug_enabled(env: Mapping[str, str]) -> bool:
     """The runner sets RUNNER_DEBUG=1 when a run is re-run with debug logging."""
     return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
-
-
-def _labels(value: str, name: str) -> tuple[str, ...]:
-    labels = tuple(dict.fromkeys(split_list(value)))
-    for label in labels:
-        if len(label) > 50:
-            raise UsageError(f"Input '{name}': '{label}' is longer than GitHub's 50 characters")
-    return labels
-
-
-_LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
-_TEAM = re.compile(r"^@?(?:[A-Za-z0-9-]+/)?([A-Za-z0-9._-]{1,100})$")
-
-
-def _logins(value: str, name: str) -> tuple[str, ...]:
-    """User logins (team slugs for team-reviewers; `@` and `org/slug` accepted), once each."""
-    pattern, found = (_TEAM if name == "team-reviewers" else _LOGIN), dict[str, str]()
-    for item in split_list(value):
-        if (match := pattern.match(item)) is None:
-            what = "a team slug" if name == "team-reviewers" else "a GitHub user login"
-            raise UsageError(f"Input '{name}': '{item}' is not {what}")
-        found.setdefault(match.group(1).lower(), match.group(1))
-    return tuple(found.values())
-
-
-def run_url(env: Mapping[str, str]) -> str:
-    """`GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`, when on the runner."""
-    run_id, repository = env.get("GITHUB_RUN_ID", "").strip(), env.get("GITHUB_REPOSITORY", "")
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    ok = run_id.isdigit() and repository.strip()
-    return f"{server}/{repository.strip()}/actions/runs/{run_id}" if ok else ""
 
 
 def _ignore(value: str) -> tuple[str, ...]:

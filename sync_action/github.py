@@ -40,6 +40,7 @@ from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
 from sync_action.github_retry import IDEMPOTENT, GitHubRetry, ca_bundle
 from sync_action.github_review import ReviewsAndLabels
+from sync_action.github_status import StatusReads
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 
@@ -77,7 +78,7 @@ def _requests() -> Iterator[None]:
         raise Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
 
 
-class GitHubHosting(ReviewsAndLabels):
+class GitHubHosting(StatusReads, ReviewsAndLabels):
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
@@ -115,6 +116,7 @@ class GitHubHosting(ReviewsAndLabels):
         self._defaults: dict[str, str] = {}
         self._defaults_lock = threading.Lock()
         self._app: AppTokens | None = None
+        self._expiration: str | None = None
         self.pacer = WritePacer(WRITE_LIMITS if write_limits is None else write_limits)
 
     @classmethod
@@ -177,11 +179,33 @@ class GitHubHosting(ReviewsAndLabels):
         self, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         owner, name = url.split("/")[2:4]  # every URL here is /repos/{owner}/{repo}/...
-        requester = self._client(f"{owner}/{name}").requester
+        return self._send(f"{owner}/{name}", verb, url, body, params)
+
+    def _send(
+        self, repo: str, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """One request with `repo`'s client (writes paced); raises PyGithub's errors."""
+        requester = self._client(repo).requester
         if verb in ("GET", "HEAD"):
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
-        with self.pacer.write():
-            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)[1]
+            headers, data = requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        else:
+            with self.pacer.write():
+                headers, data = requester.requestJsonAndCheck(
+                    verb, url, parameters=params, input=body
+                )
+        self.saw(headers, app=self._app is not None)
+        return data
+
+    def _request(
+        self,
+        action: str,
+        repo: str,
+        verb: str,
+        url: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        return self._call(action, repo, lambda: self._send(repo, verb, url, body, params))
 
     def _write(self, work: Callable[[], T]) -> T:
         """A write through PyGithub's objects, paced like every other write."""
@@ -232,7 +256,9 @@ class GitHubHosting(ReviewsAndLabels):
             known = self._defaults.get(repo.lower())
         if known:
             return known
-        name = self._call("reading", repo, lambda: self._repo(repo).default_branch)
+        found = self._repo(repo)
+        name = self._call("reading", repo, lambda: found.default_branch)
+        self.saw(found.raw_headers, app=self._app is not None)
         self._remember_default(repo, name)
         return name
 
@@ -257,6 +283,8 @@ class GitHubHosting(ReviewsAndLabels):
             # A missing file and an invisible repository both answer 404; tell them apart.
             branch = self.default_branch(repo)
             return RemoteFile(repo, path, ref or branch, None, None)
+        if not isinstance(found, list):
+            self.saw(found.raw_headers, app=self._app is not None)
         if isinstance(found, list) or found.type == "dir":
             raise RemoteError(f"{repo}:{path} is a directory, not a file; check peer-path")
         if found.type != "file":
@@ -307,7 +335,7 @@ class GitHubHosting(ReviewsAndLabels):
         return self._call(f"looking for the open pull request from {branch}", repo, first)
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
-        login = self.own_login()
+        login = self.comment_author()
 
         def ours(user: Any) -> bool:
             return login is None or (user is not None and str(user.login).lower() == login.lower())

@@ -38,7 +38,7 @@ class ReviewsAndLabels:
     ) -> T:
         raise NotImplementedError
 
-    def own_login(self) -> str | None:
+    def comment_author(self) -> str | None:
         """The account this hosting writes as, when the token says so without a request.
 
         A workflow's GITHUB_TOKEN (an installation token, `ghs_`) writes as

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -60,6 +61,45 @@ class Comment:
     id: int
     body: str
     url: str
+
+
+@dataclass(frozen=True)
+class SyncPull:
+    """A pull request from the sync branch in any state, for status mode's history."""
+
+    number: int
+    url: str
+    state: str  # "open" or "closed"
+    created_at: datetime
+    closed_at: datetime | None
+    merged_at: datetime | None
+    body: str
+    draft: bool = False
+    requested_reviewers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PullState:
+    """What GitHub says of an open pull request: can it merge, and what reviewers decided."""
+
+    mergeable: bool | None  # None: GitHub has not computed it yet
+    mergeable_state: str
+    reviews: tuple[tuple[str, str], ...]  # (reviewer, state) in submission order
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    date: datetime  # the committer date
+    message: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    url: str
+    body: str
+    state: str
 
 
 class Hosting(Protocol):
@@ -161,6 +201,44 @@ class Hosting(Protocol):
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None: ...
 
+    # --- status mode (reads, and the dashboard issue) ----------------------------------
+
+    def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
+        """Pull requests from `branch` of `repo` in every state, newest first (one page)."""
+        ...
+
+    def pull_state(self, repo: str, number: int) -> PullState:
+        """Mergeability and submitted reviews of an open pull request."""
+        ...
+
+    def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
+        """The pull request's commits, oldest first."""
+        ...
+
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        """Did the repository ever hold these bytes (one request, no history walk)?"""
+        ...
+
+    def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
+        """The newest commit at or before `ref` that changed `path`."""
+        ...
+
+    def failed_runs(self, repo: str, workflow: str, since: datetime) -> int:
+        """How many runs of the workflow file `workflow` failed since `since`."""
+        ...
+
+    def find_issue(self, repo: str, marker: str) -> Issue | None:
+        """The issue (any state) written by this token's account whose body starts with `marker`."""
+        ...
+
+    def create_issue(self, repo: str, title: str, body: str) -> Issue: ...
+
+    def edit_issue(self, repo: str, number: int, body: str, reopen: bool) -> None: ...
+
+    def token_expiration(self) -> str | None:
+        """GitHub's `github-authentication-token-expiration` header as last seen, if any."""
+        ...
+
 
 WRITES = frozenset(
     {
@@ -177,6 +255,8 @@ WRITES = frozenset(
         "add_assignees",
         "create_comment",
         "edit_comment",
+        "create_issue",
+        "edit_issue",
     }
 )
 

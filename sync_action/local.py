@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sync_action.errors import Conflict, NotFound, RemoteError, UsageError
 from sync_action.git import file_version, git, repo_name
-from sync_action.hosting import Comment, PullRequest, Refusal, RemoteFile
+from sync_action.hosting import (
+    Comment,
+    CommitInfo,
+    Issue,
+    PullRequest,
+    PullState,
+    Refusal,
+    RemoteFile,
+    SyncPull,
+)
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "schema-sync",
@@ -166,7 +176,7 @@ class LocalHosting:
     def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
         """Nothing to label: checkouts have no labels."""
 
-    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:  # noqa: ARG002
+    def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
         """Checkouts have no comments."""
         return None
 
@@ -175,21 +185,69 @@ class LocalHosting:
 
     def request_reviewers(
         self,
-        repo: str,  # noqa: ARG002
-        number: int,  # noqa: ARG002
-        users: Sequence[str],  # noqa: ARG002
-        teams: Sequence[str],  # noqa: ARG002
+        repo: str,
+        number: int,
+        users: Sequence[str],
+        teams: Sequence[str],
     ) -> list[Refusal]:
         """Checkouts have no reviewers."""
         return []
 
-    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:  # noqa: ARG002
+    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
         """Checkouts have no assignees."""
         return []
 
-    def create_comment(self, repo: str, number: int, body: str) -> Comment:  # noqa: ARG002
+    def create_comment(self, repo: str, number: int, body: str) -> Comment:
         """Checkouts have no comments: the body is handed back, written nowhere."""
         return Comment(0, body, "")
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         """Checkouts have no comments."""
+
+    # --- status mode: what a checkout can answer -------------------------------------
+
+    def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
+        """Checkouts have no pull requests, so no sync history: status reads content only."""
+        self._dir(repo)
+        return []
+
+    def pull_state(self, repo: str, number: int) -> PullState:
+        raise UsageError(_NO_PULLS)
+
+    def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
+        raise UsageError(_NO_PULLS)
+
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        try:
+            git(self._dir(repo), "cat-file", "-e", blob_sha)
+        except RemoteError:
+            return False
+        return True
+
+    def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
+        out = git(self._dir(repo), "log", "-1", "--format=%H%x00%cI%x00%B", ref, "--", path)
+        if not out.strip():
+            return None
+        sha, date, message = out.decode().split("\0", 2)
+        return CommitInfo(sha, datetime.fromisoformat(date), message.strip())
+
+    def failed_runs(self, repo: str, workflow: str, since: datetime) -> int:
+        raise UsageError(
+            "Input 'sync-workflow' is not supported with --peer-dir (no workflow runs)"
+        )
+
+    def find_issue(self, repo: str, marker: str) -> Issue | None:
+        raise UsageError(_NO_DASHBOARD)
+
+    def create_issue(self, repo: str, title: str, body: str) -> Issue:
+        raise UsageError(_NO_DASHBOARD)
+
+    def edit_issue(self, repo: str, number: int, body: str, reopen: bool) -> None:
+        raise UsageError(_NO_DASHBOARD)
+
+    def token_expiration(self) -> str | None:
+        return None
+
+
+_NO_PULLS = "Pull requests are not supported with --peer-dir"
+_NO_DASHBOARD = "Input 'dashboard' is not supported with --peer-dir (it writes a GitHub issue)"

@@ -62,6 +62,8 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
         pr_url=result.pr_url,
     )
     entry["provenance"] = result.provenance.to_json() if result.provenance else None
+    if result.metrics is not None:
+        entry["sync"] = result.metrics.to_json()
     if result.message:
         entry["message"] = result.message
     return entry

@@ -32,7 +32,7 @@ from sync_action.vocabulary import Status
 CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
 DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
-_COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*)(?: labels=(\S*))? -->")
+COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*)(?: labels=(\S*))? -->")
 _DOTTED = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -291,7 +291,7 @@ def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
 
 def _foreign_note(pull: PullRequest, branch: str) -> str:
     """Say so when the branch head is not the commit this action made last."""
-    match = _COMMIT_MARK.search(pull.body or "")
+    match = COMMIT_MARK.search(pull.body or "")
     if match and match.group(1) and match.group(1) != pull.head_sha:
         return (
             f"> [!NOTE]\n> Someone pushed commits to `{branch}`; they were kept and this "
@@ -333,7 +333,7 @@ def _recorded(pull: PullRequest | None, kinds: set[str]) -> set[str]:
     those versions put `safe-to-merge` on every sync pull request."""
     if pull is None:
         return set()
-    found = _COMMIT_MARK.search(pull.body or "")
+    found = COMMIT_MARK.search(pull.body or "")
     if found is None or found.group(2) is None:
         return {x for x in pull.labels if x in kinds}
     return {unquote(x) for x in found.group(2).split(",") if x}

@@ -49,6 +49,7 @@ def test_no_drift_exits_0_with_matching_hashes(workspace, github, current_spec):
             "pr_url": "",
             "changes": 0,
             "breaking": False,
+            "findings": [],
         }
     ]
     assert "sync-status" not in run.outputs

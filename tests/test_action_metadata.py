@@ -33,6 +33,7 @@ CONTRACT_INPUTS: dict[str, object] = {
     "token": "${{ github.token }}",
     "comment-token": "${{ github.token }}",
     "fail-on-drift": "true",
+    "fail-on": COMPUTED,  # from fail-on-drift
     "comment": "true",
     "report-path": "schema-drift-report/schema_drift_report.json",
     "force-sync": "false",
@@ -52,6 +53,10 @@ CONTRACT_INPUTS: dict[str, object] = {
     "ignore": NONE,
     "app-id": NONE,
     "app-private-key": NONE,
+    "max-pr-age": "7",
+    "token-expiry-days": "14",
+    "sync-workflow": NONE,
+    "dashboard": "false",
 }
 
 CONTRACT_OUTPUTS = [
@@ -64,6 +69,7 @@ CONTRACT_OUTPUTS = [
     "sync-status",
     "pr-urls",
     "results",
+    "token-expires-at",
 ]
 
 # What users write in `uses:` to reach this action.

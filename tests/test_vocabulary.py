@@ -84,7 +84,7 @@ def results_by_mode(description: str) -> dict[str, list[str]]:
     """`In drift mode `status` is `a`, `b`; in sync mode `c` ...` as {mode: [words]}."""
     parts = re.split(r"\bin (\w+) mode\b", description, flags=re.IGNORECASE)
     return {
-        mode.lower(): [w for w in quoted(text) if w != "status"]
+        mode.lower(): [w for w in quoted(text.split(". ", 1)[0]) if w != "status"]
         for mode, text in zip(parts[1::2], parts[2::2], strict=True)
     }
 

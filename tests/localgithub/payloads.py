@@ -389,8 +389,8 @@ def pull(urls: Urls, repo: Repo, item: Pull, full: bool) -> dict:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "closed_at": item.closed_at,
-        "merged_at": None,
-        "merge_commit_sha": None,
+        "merged_at": item.merged_at,
+        "merge_commit_sha": item.merge_commit_sha,
         "assignee": user(urls, item.assignees[0]) if item.assignees else None,
         "assignees": [user(urls, login) for login in item.assignees],
         "requested_reviewers": [user(urls, login) for login in item.requested_reviewers],
@@ -404,11 +404,11 @@ def pull(urls: Urls, repo: Repo, item: Pull, full: bool) -> dict:
     }
     if full:
         body.update(
-            merged=False,
-            mergeable=None,
-            rebaseable=None,
-            mergeable_state="unknown",
-            merged_by=None,
+            merged=item.merged_at is not None,
+            mergeable=item.mergeable,
+            rebaseable=item.mergeable,
+            mergeable_state=item.mergeable_state,
+            merged_by=user(urls, repo.owner) if item.merged_at else None,
             comments=sum(1 for c in repo.comments.values() if c.number == item.number),
             review_comments=0,
             maintainer_can_modify=False,

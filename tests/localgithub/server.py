@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,8 +35,19 @@ from .gitbackend import run_backend
 from .gitstore import Person
 from .payloads import Urls
 from .rest import Call, HttpError, Reply, RestApi
+from .seeding import Seeding
 from .spec import Operation, Spec
-from .state import SEED_AUTHOR, App, Installation, IssueComment, Pull, Repo, Store, Token
+from .state import (
+    SEED_AUTHOR,
+    App,
+    Installation,
+    IssueComment,
+    Pull,
+    Repo,
+    Store,
+    Token,
+)
+from .tracking import Tracking, iso
 
 API_PREFIX = "/api/v3"
 GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<name>[^/]+?)\.git(?P<rest>/.*)$")
@@ -73,13 +85,14 @@ class Outgoing:
     reset: bool = False
 
 
-class LocalGitHub:
+class LocalGitHub(Seeding):
     """The server plus the test-side API to seed it, break it and inspect it."""
 
     def __init__(self, root: Path, spec: Spec | None = None):
         self.store = Store(root)
         self.spec = spec or shared_spec()
         self.api = RestApi(self.store)
+        self.api.handlers.update(Tracking(self.store).handlers)
         self.faults = Faults()
         self.log: list[LoggedRequest] = []
         self.violations: list[str] = []
@@ -190,7 +203,15 @@ class LocalGitHub:
         return [p for p in found if state in ("all", p.state)]
 
     def open_pull(
-        self, repo: str, head: str, base: str | None = None, title: str = "PR", body: str = ""
+        self,
+        repo: str,
+        head: str,
+        base: str | None = None,
+        title: str = "PR",
+        body: str = "",
+        *,
+        user: str = "octocat",
+        created_at: datetime | None = None,
     ) -> Pull:
         """Seed an open pull request without going through the API."""
         with self.store.lock:
@@ -202,8 +223,10 @@ class LocalGitHub:
                 body,
                 head,
                 base or state.default_branch,
-                "octocat",
+                user,
             )
+            if created_at is not None:
+                pull.created_at = pull.updated_at = iso(created_at)
             state.pulls[pull.number] = pull
             state.next_number += 1
         return pull
@@ -236,12 +259,21 @@ class LocalGitHub:
             self.store.get(repo).teams[slug] = self.store.next_id()
 
     def add_token(
-        self, token: str, repos: Mapping[str, str] | None = None, login: str = DEFAULT_LOGIN
+        self,
+        token: str,
+        repos: Mapping[str, str] | None = None,
+        login: str = DEFAULT_LOGIN,
+        expiration: str | None = None,
     ) -> Token:
-        """Register a token; `repos` maps owner/name to "read" or "write" (None: write to all)."""
+        """Register a token; `repos` maps owner/name to "read" or "write" (None: write to all).
+
+        `expiration` is sent as `github-authentication-token-expiration` on every answer to
+        the token, as GitHub does for a personal access token that expires
+        (`2026-01-31 23:00:00 UTC` or `2026-01-31 23:00:00 +0200`).
+        """
         grants = None if repos is None else {k.lower(): v for k, v in repos.items()}
         assert grants is None or set(grants.values()) <= {"read", "write"}, grants
-        self.store.tokens[token] = Token(token, login, grants)
+        self.store.tokens[token] = Token(token, login, grants, expiration_header=expiration)
         return self.store.tokens[token]
 
     def add_app(
@@ -443,6 +475,9 @@ class LocalGitHub:
                 exc.message, docs, exc.status, **({"errors": exc.errors} if exc.errors else {})
             )
             reply = Reply(exc.status, body, exc.headers)
+        token = self.store.tokens.get(_token_in(headers.get("Authorization", "")) or "")
+        if token is not None and token.expiration_header and reply.status != 401:
+            reply.headers["github-authentication-token-expiration"] = token.expiration_header
         return self._json(entry, op, reply)
 
     def _serve(

@@ -59,9 +59,53 @@ class Pull:
     updated_at: str = field(default_factory=now_iso)
     closed_at: str | None = None
     closed_head_sha: str | None = None
+    merged_at: str | None = None
+    merge_commit_sha: str | None = None
+    mergeable: bool | None = None  # None: GitHub has not computed it yet
+    mergeable_state: str = "unknown"
     requested_reviewers: list[str] = field(default_factory=list)
     requested_teams: list[str] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Review:
+    id: int
+    number: int
+    user: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    commit_id: str
+    body: str = ""
+    submitted_at: str = field(default_factory=now_iso)
+
+
+@dataclass
+class Issue:
+    """A plain issue (pull requests live in `Repo.pulls`; both share the numbers)."""
+
+    id: int
+    number: int
+    title: str
+    body: str | None
+    user: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+    closed_at: str | None = None
+
+
+@dataclass
+class WorkflowRun:
+    id: int
+    run_number: int
+    workflow: str  # the workflow's file name, e.g. schema-sync.yml
+    head_branch: str
+    head_sha: str
+    event: str = "push"
+    status: str = "completed"
+    conclusion: str | None = "success"
+    created_at: str = field(default_factory=now_iso)
 
 
 @dataclass
@@ -78,6 +122,9 @@ class Repo:
     pulls: dict[int, Pull] = field(default_factory=dict)
     comments: dict[int, IssueComment] = field(default_factory=dict)
     labels: dict[str, Label] = field(default_factory=dict)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    runs: list[WorkflowRun] = field(default_factory=list)
     next_number: int = 1
     collaborators: set[str] = field(default_factory=set)  # lower-cased logins with push access
     teams: dict[str, int] = field(default_factory=dict)  # slug -> id of the owner's teams here
@@ -102,6 +149,8 @@ class Token:
     repos: dict[str, str] | None  # lower-cased owner/name -> "read" | "write"; None: all, write
     owner: str | None = None  # an installation token: write to every repository of this owner
     expires_at: float | None = None  # epoch seconds; None: never
+    # What GitHub sends as `github-authentication-token-expiration` (a PAT with an expiry).
+    expiration_header: str | None = None
 
     def permission(self, repo: Repo) -> str | None:
         if self.owner is not None:
