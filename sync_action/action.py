@@ -15,6 +15,7 @@ from sync_action import (
     spec,
     status,
     sync,
+    texts,
     validation,
     workspace_files,
 )
@@ -23,7 +24,7 @@ from sync_action.config import Config
 from sync_action.errors import UsageError, most_severe
 from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
-from sync_action.modes_common import context
+from sync_action.modes_common import context, text_docs, text_run
 from sync_action.runner import Runner
 
 
@@ -62,7 +63,11 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         view, code = status.run(cfg, host, local, runner, source_host(cfg, host))
         results = view.results
     else:
-        results, code = (sync if cfg.mode == "sync" else drift).run(cfg, host, local, runner)
+        results, code = (
+            sync.run(cfg, host, local, runner)
+            if cfg.mode == "sync"
+            else drift.run(cfg, host, local, runner, source_host(cfg, host))
+        )
     expires_at, expiry_code = expiry.check(cfg, host, runner)
     data = report.build(local, results, ctx)
     if view is not None:
@@ -72,7 +77,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     if view is not None:
         runner.add_summary(dashboard.report_markdown(view))
     else:
-        runner.add_summary(report.summary(local, results, ctx))
+        runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
     return most_severe([code, expiry_code])
 
 

@@ -18,6 +18,9 @@ from typing import Any
 
 from sync_action.airtable_config import airtable_inputs
 from sync_action.errors import UsageError
+from sync_action.pr_inputs import labels as _labels
+from sync_action.pr_inputs import logins as _logins
+from sync_action.pr_inputs import run_url, split_list
 from sync_action.validation import load_schema_file
 
 DEFAULTS: dict[str, str] = {
@@ -34,7 +37,12 @@ DEFAULTS: dict[str, str] = {
     "disabled": "false",
     "base-branch": "",
     "sync-branch": "",
-    "labels": "schema-sync,bot,safe-to-merge",
+    "labels": "schema-sync,bot",
+    "safe-labels": "safe-to-merge",
+    "breaking-labels": "breaking-change",
+    "reviewers": "",
+    "team-reviewers": "",
+    "assignees": "",
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
@@ -103,6 +111,11 @@ class Config:
     base_branch: str | None
     sync_branch: str
     labels: tuple[str, ...]
+    safe_labels: tuple[str, ...]
+    breaking_labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    team_reviewers: tuple[str, ...]
+    assignees: tuple[str, ...]
     pr_title: str
     dry_run: bool
     require_version_bump: bool
@@ -127,6 +140,7 @@ class Config:
     airtable_api_url: str = DEFAULTS["airtable-api-url"]
     airtable_waits: tuple[float, float] = (30.0, 0.5)  # the 429 lockout, the 5xx backoff
     comment_token: str = field(default="", repr=False)  # empty: `token`
+    run_url: str = ""  # this workflow run's page, on the runner
     fail_on: frozenset[str] | None = None  # None: from fail-on-drift
     max_pr_age: float = 7.0  # days
     token_expiry_days: float = 14.0
@@ -252,7 +266,12 @@ def load(
         force_sync=flags["force-sync"],
         base_branch=ref_name(raw["base-branch"], "base-branch"),
         sync_branch=ref_name(raw["sync-branch"], "sync-branch") or default_sync_branch(peer_path),
-        labels=_labels(raw["labels"]),
+        labels=_labels(raw["labels"], "labels"),
+        safe_labels=_labels(raw["safe-labels"], "safe-labels"),
+        breaking_labels=_labels(raw["breaking-labels"], "breaking-labels"),
+        reviewers=_logins(raw["reviewers"], "reviewers"),
+        team_reviewers=_logins(raw["team-reviewers"], "team-reviewers"),
+        assignees=_logins(raw["assignees"], "assignees"),
         pr_title=raw["pr-title"],
         dry_run=flags["dry-run"],
         require_version_bump=flags["require-version-bump"],
@@ -279,6 +298,7 @@ def load(
         sync_workflow=_workflow_file(raw["sync-workflow"]),
         dashboard=flags["dashboard"],
         **airtable,
+        run_url=run_url(env),
     )
 
 
@@ -346,11 +366,6 @@ def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
 def default_sync_branch(peer_path: str) -> str:
     """`schema/AIRTABLE_SPEC.yaml` becomes `schema-sync/schema-AIRTABLE_SPEC-yaml`."""
     return "schema-sync/" + re.sub(r"[^A-Za-z0-9_-]", "-", peer_path)
-
-
-def split_list(value: str) -> list[str]:
-    """Newline- or comma-separated, blanks dropped."""
-    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
 
 
 def peer_list(value: str, repository: str, *, required: bool = True) -> tuple[str, ...]:
@@ -463,14 +478,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
 def debug_enabled(env: Mapping[str, str]) -> bool:
     """The runner sets RUNNER_DEBUG=1 when a run is re-run with debug logging."""
     return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
-
-
-def _labels(value: str) -> tuple[str, ...]:
-    labels = tuple(dict.fromkeys(split_list(value)))
-    for label in labels:
-        if len(label) > 50:
-            raise UsageError(f"Input 'labels': '{label}' is longer than GitHub's 50 characters")
-    return labels
 
 
 def _ignore(value: str) -> tuple[str, ...]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sync_action import provenance, report
+from sync_action import provenance, report, texts
 from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
 from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError, most_severe
 from sync_action.hosting import Hosting
-from sync_action.modes_common import context, fan_out
+from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.spec import Spec
 from sync_action.vocabulary import Status
@@ -45,14 +45,17 @@ def _find_pending_sync(cfg: Config, host: Hosting, local: Spec, result: PeerResu
         result.findings.append(f"fix pending in {consumer}#{pull.number}")
 
 
-def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
-    """Check every peer, then keep the PR comment; return results and the exit code."""
+def run(
+    cfg: Config, host: Hosting, local: Spec, runner: Runner, comment_host: Hosting | None = None
+) -> tuple[list[PeerResult], int]:
+    """Check every peer, then keep the PR comment (written through `comment_host`, the
+    `comment-token`'s, when given); return results and the exit code."""
     results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer))
     for result in results:
         _log(runner, result, cfg)
     ctx = context(cfg)
     if should_comment(cfg):
-        comment_code = upsert_comment(cfg, host, local, results, ctx, runner)
+        comment_code = upsert_comment(cfg, comment_host or host, local, results, ctx, runner)
     else:
         comment_code = EXIT_OK
     codes = [comment_code, *(r.exit_code for r in results)]
@@ -110,7 +113,8 @@ def upsert_comment(
     A token that may not comment (a fork's) only warns; any other failure is exit 3."""
     assert cfg.pr_number is not None
     tag = marker(cfg)
-    body = report.comment(tag, cfg.schema_path, local, results, ctx)
+    data = report.build(local, results, ctx)
+    body = texts.comment(tag, data, text_run(cfg), text_docs(local, results))
     try:
         existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
         drift = any(r.drift for r in results)
