@@ -9,9 +9,8 @@ Request economy and safe retries are the point of this module:
   dropped connection) the create looks for what the first attempt may have
   made before it tries again, so a pull request or comment is never doubled.
 
-With a GitHub App (`GitHubHosting.for_app`) every owner's repositories are
-reached through that owner's installation, with an installation token minted
-once per owner and shared by the threads (`github_app`).
+With a GitHub App (`GitHubHosting.for_app`), an installation token is minted once
+per owner and shared by the threads (`github_app`).
 
 Errors come out as `errors.RemoteError` subclasses (worded by `github_errors`)
 whose messages say how to fix the cause and never contain the token.
@@ -26,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, NoReturn, TypedDict, TypeVar, Unpack
+from typing import Any, NoReturn, TypeVar, Unpack
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
@@ -38,24 +37,13 @@ from github.Repository import Repository
 from sync_action.errors import Conflict, NotFound, RemoteError
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
-from sync_action.github_retry import IDEMPOTENT, GitHubRetry, ca_bundle
+from sync_action.github_retry import IDEMPOTENT, GitHubRetry, Settings, ca_bundle
 from sync_action.github_review import ReviewsAndLabels
 from sync_action.github_status import StatusReads
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 
 T = TypeVar("T")
-
-
-class Settings(TypedDict, total=False):
-    """Transport settings shared by the token and the GitHub App constructions."""
-
-    timeout: float
-    retries: int
-    backoff: float
-    max_retry_time: float
-    create_attempts: int
-    write_limits: Sequence[tuple[int, float]] | None
 
 
 USER_AGENT = "schema-sync-action"
@@ -429,14 +417,6 @@ class GitHubHosting(StatusReads, ReviewsAndLabels):
 
         action = f"opening a pull request from {branch}"
         return self._create(action, repo, lambda: self._write(create), recover)
-
-    def close_pull(self, repo: str, number: int, comment: str) -> None:
-        self.create_comment(repo, number, comment)
-        self._call(
-            f"closing pull request #{number}",
-            repo,
-            lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
-        )
 
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
         def create() -> Comment:

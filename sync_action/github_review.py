@@ -9,7 +9,7 @@ from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
 from sync_action.github_errors import Failure
-from sync_action.hosting import Refusal
+from sync_action.hosting import Comment, Refusal
 
 T = TypeVar("T")
 ACTIONS_BOT = "github-actions[bot]"  # who writes with a workflow's GITHUB_TOKEN
@@ -37,6 +37,17 @@ class ReviewsAndLabels:
         self, action: str, repo: str, attempt: Callable[[], T], recover: Callable[[], T | None]
     ) -> T:
         raise NotImplementedError
+
+    def create_comment(self, repo: str, number: int, body: str) -> Comment:
+        raise NotImplementedError
+
+    def close_pull(self, repo: str, number: int, comment: str) -> None:
+        self.create_comment(repo, number, comment)
+        self._call(
+            f"closing pull request #{number}",
+            repo,
+            lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
+        )
 
     def comment_author(self) -> str | None:
         """The account this hosting writes as, when the token says so without a request.
