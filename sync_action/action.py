@@ -18,6 +18,7 @@ from sync_action import (
     spec,
     status,
     sync,
+    texts,
     validation,
     workspace_files,
 )
@@ -26,7 +27,7 @@ from sync_action.config import Config
 from sync_action.errors import UsageError, most_severe
 from sync_action.git import head_commit, repo_name
 from sync_action.hosting import Hosting, ReadOnly
-from sync_action.modes_common import context
+from sync_action.modes_common import context, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.vocabulary import Status
 
@@ -71,11 +72,10 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     elif cfg.mode == "sync":
         results, code = sync.run(cfg, host, local, runner)
     else:
-        change = pr_change.own_change(cfg, source_host(cfg, host), local)
-        results, code = drift.run(cfg, host, local, runner, change)
-        alarms = gate.alarms(cfg, results, change)
-        checks = gate.to_json(cfg, alarms)
-        ctx = replace(ctx, verdict=gate.line(cfg, alarms))
+        own = source_host(cfg, host)
+        change = pr_change.own_change(cfg, own, local)
+        results, code = drift.run(cfg, host, local, runner, change, own)
+        checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
     expires_at, expiry_code = expiry.check(cfg, host, runner)
     data = report.build(local, results, ctx, change, checks)
     if view is not None:
@@ -85,7 +85,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     if view is not None:
         runner.add_summary(dashboard.report_markdown(view))
     else:
-        runner.add_summary(report.summary(local, results, ctx, change))
+        runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
     return most_severe([code, expiry_code])
 
 

@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 
 from sync_action.compare import PeerResult
 from sync_action.diff import Change
-from sync_action.report import BUDGET, Context, fit, utc_now
+from sync_action.report import Context, utc_now
 from sync_action.spec import Spec
+from sync_action.texts import LIMIT, fit
 
 OPEN_LINES = 10  # sentences shown before the rest is collapsed
+BUDGET = LIMIT - 5_536  # room for the header, marker and footer around the changes
 REASONS = {
     "removed": "the app expects it",
     "type-changed": "the app reads another kind of value",
@@ -50,7 +52,7 @@ def _who(c: Change, names: Mapping[str, str]) -> str:
     if c.field is None:
         label = c.name or table
         return f"{label} ({c.table_id})" if c.table_id else label
-    label = f"{table} › {c.name or c.field}"  # noqa: RUF001
+    label = f"{table} › {c.name or c.field}"
     return f"{label} ({c.field_id})" if c.field_id else label
 
 

@@ -249,8 +249,8 @@ def _read_key(path: str) -> str:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sync_action import diff, report, spec
-    from sync_action.input_values import split_list
+    from sync_action import diff, spec
+    from sync_action.pr_inputs import split_list
 
     old = spec.load_file(Path(args.old), args.old)
     new = spec.load_file(Path(args.new), args.new)
@@ -276,8 +276,12 @@ def _diff(args: argparse.Namespace) -> int:
             )
         )
     elif args.format == "markdown":
-        table, _ = report.changes_table(changes, report.BUDGET)
-        print(table if changes else "No semantic changes.")
+        from sync_action import changelist
+
+        text, _ = changelist.render(
+            [c.to_json() for c in changes], [new.data, old.data], changelist.UNLIMITED
+        )
+        print(text if changes else "No semantic changes.")
     else:
         for c in changes:
             mark = "BREAKING " if c.breaking else ""

@@ -75,6 +75,7 @@ class PeerResult:
     pr_url: str = ""
     pr_number: int | None = None
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # said once as ::warning, not a verdict
     exit_code: int = 0
     provenance: Provenance | None = None
     consumer_side: bool = False  # True when the peer is the source (this repo consumes)

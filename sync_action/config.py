@@ -19,7 +19,10 @@ from sync_action import event as events
 from sync_action import input_values as values
 from sync_action.airtable_config import airtable_inputs
 from sync_action.errors import UsageError
-from sync_action.input_values import split_list
+from sync_action.input_values import WRITE_LIMIT_ENV, write_limits
+from sync_action.pr_inputs import labels as _labels
+from sync_action.pr_inputs import logins as _logins
+from sync_action.pr_inputs import run_url, split_list
 from sync_action.validation import load_schema_file
 from sync_action.vocabulary import FailOn, Role, VersionPolicy
 
@@ -39,7 +42,12 @@ DEFAULTS: dict[str, str] = {
     "disabled": "false",
     "base-branch": "",
     "sync-branch": "",
-    "labels": "schema-sync,bot,safe-to-merge",
+    "labels": "schema-sync,bot",
+    "safe-labels": "safe-to-merge",
+    "breaking-labels": "breaking-change",
+    "reviewers": "",
+    "team-reviewers": "",
+    "assignees": "",
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",
@@ -71,9 +79,6 @@ MODES = ("drift", "sync", "airtable", "status")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|/\.|\.lock(/|$)")
-WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
-_WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
-_PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,11 @@ class Config:
     base_branch: str | None
     sync_branch: str
     labels: tuple[str, ...]
+    safe_labels: tuple[str, ...]
+    breaking_labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    team_reviewers: tuple[str, ...]
+    assignees: tuple[str, ...]
     pr_title: str
     dry_run: bool
     require_version_bump: bool
@@ -118,6 +128,7 @@ class Config:
     airtable_api_url: str = DEFAULTS["airtable-api-url"]
     airtable_waits: tuple[float, float] = (30.0, 0.5)  # the 429 lockout, the 5xx backoff
     comment_token: str = field(default="", repr=False)  # empty: `token`
+    run_url: str = ""  # this workflow run's page, on the runner
     fail_on: frozenset[FailOn] | None = None  # None: unset, `fail-on-drift` decides
     max_pr_age: float = 7.0  # days
     token_expiry_days: float = 14.0
@@ -128,7 +139,6 @@ class Config:
     ref: str = ""  # this repository's branch or tag (the pull request's head branch)
     base_sha: str | None = None  # the pull request's base commit, from the event
     head_sha: str | None = None
-    run_url: str | None = None
 
     def fails(self, condition: str) -> bool:
         """Does `condition` (a `fail-on` word) fail the step, or only warn? Unset,
@@ -250,7 +260,12 @@ def load(
         force_sync=flags["force-sync"],
         base_branch=ref_name(raw["base-branch"], "base-branch"),
         sync_branch=ref_name(raw["sync-branch"], "sync-branch") or default_sync_branch(peer_path),
-        labels=_labels(raw["labels"]),
+        labels=_labels(raw["labels"], "labels"),
+        safe_labels=_labels(raw["safe-labels"], "safe-labels"),
+        breaking_labels=_labels(raw["breaking-labels"], "breaking-labels"),
+        reviewers=_logins(raw["reviewers"], "reviewers"),
+        team_reviewers=_logins(raw["team-reviewers"], "team-reviewers"),
+        assignees=_logins(raw["assignees"], "assignees"),
         pr_title=raw["pr-title"],
         dry_run=flags["dry-run"],
         require_version_bump=flags["require-version-bump"],
@@ -285,33 +300,9 @@ def load(
         ref=events.own_ref(env, event_name, event),
         base_sha=events.pr_sha(event_name, event, "base"),
         head_sha=events.pr_sha(event_name, event, "head"),
-        run_url=events.run_url(env, repository),
         **airtable,
+        run_url=run_url(env),
     )
-
-
-def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
-    """`SCHEMA_SYNC_WRITE_LIMIT`: how fast writes may go, as (writes, seconds) windows.
-
-    Empty means GitHub's documented limits (80 a minute, 500 an hour); `off` means no
-    pacing (a GitHub Enterprise Server without secondary limits); otherwise a list of
-    `N/min`, `N/h`, `N/s` or `N/<seconds>s`, such as `200/min,2000/h` or `20/2s`.
-    """
-    text = value.strip().lower()
-    if not text:
-        return None
-    if text == "off":
-        return ()
-    limits: list[tuple[int, float]] = []
-    for item in split_list(text):
-        found = _WRITE_LIMIT.match(item)
-        if not found or int(found[1]) < 1 or float(found[2] or 1) <= 0:
-            raise UsageError(
-                f"{WRITE_LIMIT_ENV} must be 'off' or writes per period such as "
-                f"'80/min,500/h' or '20/2s', got '{value.strip()}'"
-            )
-        limits.append((int(found[1]), float(found[2] or 1) * _PERIODS[found[3]]))
-    return tuple(limits)
 
 
 def default_sync_branch(peer_path: str) -> str:
@@ -406,14 +397,6 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
 def debug_enabled(env: Mapping[str, str]) -> bool:
     """The runner sets RUNNER_DEBUG=1 when a run is re-run with debug logging."""
     return env.get("RUNNER_DEBUG") == "1" or env.get("SCHEMA_SYNC_DEBUG") == "1"
-
-
-def _labels(value: str) -> tuple[str, ...]:
-    labels = tuple(dict.fromkeys(split_list(value)))
-    for label in labels:
-        if len(label) > 50:
-            raise UsageError(f"Input 'labels': '{label}' is longer than GitHub's 50 characters")
-    return labels
 
 
 def _ignore(value: str) -> tuple[str, ...]:

@@ -7,14 +7,14 @@ separates them, and a sync delivers it after the merge.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
 
-from sync_action import gate, provenance, report
+from sync_action import gate, provenance, report, texts
 from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
 from sync_action.errors import EXIT_OK, Forbidden, RemoteError, most_severe
 from sync_action.hosting import Hosting
-from sync_action.modes_common import context, fan_out
+from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.pr_change import PullChange
 from sync_action.runner import Runner
 from sync_action.spec import Spec
@@ -82,9 +82,15 @@ def _find_pending_sync(cfg: Config, host: Hosting, result: PeerResult) -> None:
 
 
 def run(
-    cfg: Config, host: Hosting, local: Spec, runner: Runner, change: PullChange | None = None
+    cfg: Config,
+    host: Hosting,
+    local: Spec,
+    runner: Runner,
+    change: PullChange | None = None,
+    comment_host: Hosting | None = None,
 ) -> tuple[list[PeerResult], int]:
-    """Check every peer, then keep the PR comment; return results and the exit code."""
+    """Check every peer, then keep the PR comment (written through `comment_host`, the
+    `comment-token`'s, when given); return results and the exit code."""
     results = fan_out(cfg.peer_repos, lambda peer: check_peer(cfg, host, local, peer, change))
     if change is not None and change.message:
         runner.warning(change.message, title="Pull request's base not read")
@@ -92,9 +98,12 @@ def run(
         _log(runner, result, change)
     alarms = gate.alarms(cfg, results, change)
     gate_code = gate.report(cfg, alarms, runner)
-    ctx = replace(context(cfg), verdict=gate.line(cfg, alarms))
+    ctx = context(cfg)
     if should_comment(cfg):
-        comment_code = upsert_comment(cfg, host, local, results, ctx, runner, change)
+        checks = gate.to_json(cfg, alarms)
+        comment_code = upsert_comment(
+            cfg, comment_host or host, local, results, ctx, runner, change, checks
+        )
     else:
         comment_code = EXIT_OK
     return results, most_severe([comment_code, gate_code, *(r.exit_code for r in results)])
@@ -144,6 +153,7 @@ def upsert_comment(
     ctx: report.Context,
     runner: Runner,
     change: PullChange | None = None,
+    checks: Sequence[dict[str, object]] = (),
 ) -> int:
     """One sticky comment: created when there is something to say (drift, a pending
     consumer, or this pull request changes the file), edited on re-runs, flipped to
@@ -152,7 +162,8 @@ def upsert_comment(
     A token that may not comment (a fork's) only warns; any other failure is exit 3."""
     assert cfg.pr_number is not None
     tag = marker(cfg)
-    body = report.comment(tag, cfg.schema_path, local, results, ctx, change)
+    data = report.build(local, results, ctx, change, checks)
+    body = texts.comment(tag, data, text_run(cfg), text_docs(local, results))
     try:
         existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
         worth_saying = any(r.drift or r.status == Status.PENDING for r in results) or (

@@ -59,12 +59,3 @@ def pr_sha(event_name: str, event: Mapping[str, Any], side: str) -> str | None:
         return None
     sha = ((event.get("pull_request") or {}).get(side) or {}).get("sha")
     return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40}", sha) else None
-
-
-def run_url(env: Mapping[str, str], repository: str) -> str | None:
-    """The workflow run's page, where the full report is (GITHUB_RUN_ID on the runner)."""
-    run_id = env.get("GITHUB_RUN_ID", "").strip()
-    if not (run_id.isdigit() and repository):
-        return None
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return f"{server}/{repository}/actions/runs/{run_id}"

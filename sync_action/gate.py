@@ -8,8 +8,9 @@ word of `fail-on` would make them fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sync_action.compare import PeerResult
 from sync_action.config import Config
@@ -155,3 +156,18 @@ def report(cfg: Config, found: Sequence[Alarm], runner: Runner) -> int:
                 file=cfg.schema_path,
             )
     return EXIT_DRIFT if failing else EXIT_OK
+
+
+def outcome(report: Mapping[str, Any]) -> tuple[bool, str] | None:
+    """Whether the report's `checks` fail the step, and a sentence naming each failing
+    condition, its subject and why; None without checks, or when a peer could not be
+    checked (that failure speaks for itself)."""
+    checks = [c for c in report.get("checks") or [] if isinstance(c, Mapping)]
+    peers = report.get("peers") or []
+    if not checks or any(p.get("status") == Status.FAILED for p in peers):
+        return None
+    if failing := [c for c in checks if c.get("fails")]:
+        why = "; ".join(f"{c.get('message')} (`{c.get('condition')}`)" for c in failing)
+        return True, f"This check **fails** (`fail-on`): {why}."
+    what = ", ".join(f"`{c.get('condition')}` ({c.get('subject')})" for c in checks)
+    return False, f"This check **passes**; `fail-on` does not name: {what}."

@@ -67,6 +67,22 @@ def file_version(checkout: Path, path: str, ref: str, blob_sha: str) -> str | No
     return None
 
 
+def file_history(checkout: Path, path: str, ref: str = "HEAD", limit: int = 200) -> list[bytes]:
+    """The contents `path` had in the checkout's history, newest first (at most `limit`);
+    none without git or history."""
+    try:
+        log = git(checkout, "log", f"--max-count={limit}", "--format=%H", ref, "--", path)
+    except (RemoteError, UsageError):
+        return []
+    found: list[bytes] = []
+    for commit in log.decode().split():
+        try:
+            found.append(git(checkout, "show", f"{commit}:{path}"))
+        except RemoteError:
+            continue  # the commit removed the file
+    return found
+
+
 def is_shallow(checkout: Path) -> bool:
     """A shallow clone (actions/checkout's default) does not know the older versions."""
     try:

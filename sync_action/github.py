@@ -9,9 +9,8 @@ Request economy and safe retries are the point of this module:
   dropped connection) the create looks for what the first attempt may have
   made before it tries again, so a pull request or comment is never doubled.
 
-With a GitHub App (`GitHubHosting.for_app`) every owner's repositories are
-reached through that owner's installation, with an installation token minted
-once per owner and shared by the threads (`github_app`).
+With a GitHub App (`GitHubHosting.for_app`), an installation token is minted once
+per owner and shared by the threads (`github_app`).
 
 Errors come out as `errors.RemoteError` subclasses (worded by `github_errors`)
 whose messages say how to fix the cause and never contain the token.
@@ -26,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, NoReturn, TypedDict, TypeVar, Unpack
+from typing import Any, NoReturn, TypeVar, Unpack
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
@@ -38,23 +37,13 @@ from github.Repository import Repository
 from sync_action.errors import Conflict, NotFound, RemoteError
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
-from sync_action.github_retry import IDEMPOTENT, GitHubRetry, ca_bundle
+from sync_action.github_retry import IDEMPOTENT, GitHubRetry, Settings, ca_bundle
+from sync_action.github_review import ReviewsAndLabels
 from sync_action.github_status import StatusReads
 from sync_action.hosting import Comment, PullRequest, RemoteFile
 from sync_action.pacing import WRITE_LIMITS, WritePacer
 
 T = TypeVar("T")
-
-
-class Settings(TypedDict, total=False):
-    """Transport settings shared by the token and the GitHub App constructions."""
-
-    timeout: float
-    retries: int
-    backoff: float
-    max_retry_time: float
-    create_attempts: int
-    write_limits: Sequence[tuple[int, float]] | None
 
 
 USER_AGENT = "schema-sync-action"
@@ -77,7 +66,7 @@ def _requests() -> Iterator[None]:
         raise Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
 
 
-class GitHubHosting(StatusReads):
+class GitHubHosting(StatusReads, ReviewsAndLabels):
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
@@ -211,6 +200,15 @@ class GitHubHosting(StatusReads):
         with self.pacer.write():
             return work()
 
+    def _attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
+        """One raw request; its failure handed back rather than raised."""
+        try:
+            with _requests():
+                self._raw(verb, url, body)
+        except Failure as failure:
+            return failure
+        return None
+
     def _fail(self, failure: Failure, action: str, repo: str) -> NoReturn:
         secret = self._app.current(repo) if self._app else self._token
         raise translate(failure, action, repo, secret, app=self._app is not None) from None
@@ -325,9 +323,14 @@ class GitHubHosting(StatusReads):
         return self._call(f"looking for the open pull request from {branch}", repo, first)
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
+        login = self.comment_author()
+
+        def ours(user: Any) -> bool:
+            return login is None or (user is not None and str(user.login).lower() == login.lower())
+
         def walk() -> Comment | None:
             for item in self._repo(repo).get_issue(number).get_comments():
-                if (item.body or "").startswith(marker):
+                if (item.body or "").startswith(marker) and ours(item.user):
                     return Comment(item.id, item.body, item.html_url)
             return None
 
@@ -415,35 +418,6 @@ class GitHubHosting(StatusReads):
         action = f"opening a pull request from {branch}"
         return self._create(action, repo, lambda: self._write(create), recover)
 
-    def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
-        self._call(
-            f"updating pull request #{number}",
-            repo,
-            lambda: self._raw(
-                "PATCH", f"/repos/{repo}/pulls/{number}", {"title": title, "body": body}
-            ),
-        )
-
-    def close_pull(self, repo: str, number: int, comment: str) -> None:
-        self.create_comment(repo, number, comment)
-        self._call(
-            f"closing pull request #{number}",
-            repo,
-            lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
-        )
-
-    def add_labels(self, repo: str, number: int, labels: Sequence[str]) -> None:
-        """One request: GitHub creates the labels the repository lacks. Adding is idempotent."""
-        if not labels:
-            return
-        url = f"/repos/{repo}/issues/{number}/labels"
-        self._create(
-            f"labelling pull request #{number}",
-            repo,
-            lambda: self._raw("POST", url, {"labels": list(labels)}),
-            lambda: None,
-        )
-
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
         def create() -> Comment:
             item = self._repo(repo).get_issue(number).create_comment(body)
@@ -458,10 +432,6 @@ class GitHubHosting(StatusReads):
 
         return self._create(f"commenting on #{number}", repo, lambda: self._write(create), recover)
 
-    def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
-        url = f"/repos/{repo}/issues/comments/{comment_id}"
-        self._call("updating a comment", repo, lambda: self._raw("PATCH", url, {"body": body}))
-
 
 def _pull(pull: GhPull) -> PullRequest:
     return PullRequest(
@@ -473,4 +443,8 @@ def _pull(pull: GhPull) -> PullRequest:
         title=pull.title or "",
         body=pull.body or "",
         labels=tuple(label.name for label in pull.labels),
+        reviewers=tuple(user.login for user in pull.requested_reviewers or []),
+        teams=tuple(team.slug for team in pull.requested_teams or []),
+        assignees=tuple(user.login for user in pull.assignees or []),
+        author=pull.user.login if pull.user else "",
     )

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
@@ -23,6 +23,17 @@ from urllib3.util.retry import Retry
 from sync_action.errors import UsageError
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+
+
+class Settings(TypedDict, total=False):
+    """Transport settings shared by the token and the GitHub App constructions."""
+
+    timeout: float
+    retries: int
+    backoff: float
+    max_retry_time: float
+    create_attempts: int
+    write_limits: Sequence[tuple[int, float]] | None
 
 
 def ca_bundle() -> str | bool:

@@ -42,6 +42,18 @@ class PullRequest:
     title: str
     body: str
     labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()  # users whose review is requested (not those who reviewed)
+    teams: tuple[str, ...] = ()  # team slugs whose review is requested
+    assignees: tuple[str, ...] = ()
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A reviewer or assignee GitHub would not take, and what it said."""
+
+    name: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -166,8 +178,23 @@ class Hosting(Protocol):
         """Add labels to a pull request, creating the ones the repository lacks."""
         ...
 
+    def remove_label(self, repo: str, number: int, label: str) -> None:
+        """Take one label off a pull request; one that is not there is no error."""
+        ...
+
+    def request_reviewers(
+        self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
+    ) -> list[Refusal]:
+        """Ask users and teams (slugs) to review; return those GitHub refused, with why."""
+        ...
+
+    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
+        """Assign users; return those GitHub did not assign (not collaborators)."""
+        ...
+
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
-        """The first comment on the pull request whose body starts with `marker`."""
+        """The first comment on the pull request whose body starts with `marker`, among
+        those written by this hosting's own account (others' comments are never ours)."""
         ...
 
     def create_comment(self, repo: str, number: int, body: str) -> Comment: ...
@@ -223,6 +250,9 @@ WRITES = frozenset(
         "edit_pull",
         "close_pull",
         "add_labels",
+        "remove_label",
+        "request_reviewers",
+        "add_assignees",
         "create_comment",
         "edit_comment",
         "create_issue",

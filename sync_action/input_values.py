@@ -1,5 +1,6 @@
 """Input values beyond text and booleans: one word of a fixed list (`role`,
-`version-policy`), the `fail-on` conditions, numbers of days, a workflow file name.
+`version-policy`), the `fail-on` conditions, numbers of days, a workflow file name,
+and the write budget of `SCHEMA_SYNC_WRITE_LIMIT`.
 
 Each raises `UsageError` naming the input, so `config` reports every bad value the same way.
 """
@@ -10,14 +11,13 @@ import re
 from typing import TypeVar
 
 from sync_action.errors import UsageError
+from sync_action.pr_inputs import split_list
 from sync_action.vocabulary import FailOn, Role, VersionPolicy
 
 _E = TypeVar("_E", Role, VersionPolicy)
-
-
-def split_list(value: str) -> list[str]:
-    """Newline- or comma-separated, blanks dropped."""
-    return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
+WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
+_WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
+_PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
 
 def choice(value: str, name: str, kind: type[_E]) -> _E:
@@ -68,3 +68,27 @@ def workflow_file(value: str) -> str | None:
             f"got '{value}'"
         )
     return name
+
+
+def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
+    """`SCHEMA_SYNC_WRITE_LIMIT`: how fast writes may go, as (writes, seconds) windows.
+
+    Empty means GitHub's documented limits (80 a minute, 500 an hour); `off` means no
+    pacing (a GitHub Enterprise Server without secondary limits); otherwise a list of
+    `N/min`, `N/h`, `N/s` or `N/<seconds>s`, such as `200/min,2000/h` or `20/2s`.
+    """
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text == "off":
+        return ()
+    limits: list[tuple[int, float]] = []
+    for item in split_list(text):
+        found = _WRITE_LIMIT.match(item)
+        if not found or int(found[1]) < 1 or float(found[2] or 1) <= 0:
+            raise UsageError(
+                f"{WRITE_LIMIT_ENV} must be 'off' or writes per period such as "
+                f"'80/min,500/h' or '20/2s', got '{value.strip()}'"
+            )
+        limits.append((int(found[1]), float(found[2] or 1) * _PERIODS[found[3]]))
+    return tuple(limits)

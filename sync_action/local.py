@@ -20,6 +20,7 @@ from sync_action.hosting import (
     Issue,
     PullRequest,
     PullState,
+    Refusal,
     RemoteFile,
     SyncPull,
 )
@@ -178,6 +179,23 @@ class LocalHosting:
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
         """Checkouts have no comments."""
         return None
+
+    def remove_label(self, repo: str, number: int, label: str) -> None:
+        """Nothing to unlabel: checkouts have no labels."""
+
+    def request_reviewers(
+        self,
+        repo: str,
+        number: int,
+        users: Sequence[str],
+        teams: Sequence[str],
+    ) -> list[Refusal]:
+        """Checkouts have no reviewers."""
+        return []
+
+    def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
+        """Checkouts have no assignees."""
+        return []
 
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
         """Checkouts have no comments: the body is handed back, written nowhere."""

@@ -1,13 +1,17 @@
-"""What drift and sync share: the fan-out over peers, and the context their reports name."""
+"""What drift and sync share: the fan-out over peers, and the context their reports and
+texts name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sync_action import report
+from sync_action import report, texts
+from sync_action.compare import PeerResult
 from sync_action.config import Config
+from sync_action.spec import Spec
+from sync_action.vocabulary import FailOn
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,6 +35,30 @@ def context(cfg: Config) -> report.Context:
         mode=cfg.mode,
         server_url=cfg.server_url,
         ignore=cfg.ignore,
-        run_url=cfg.run_url,
+        run_url=cfg.run_url or None,
         role=cfg.role.value,
     )
+
+
+def text_run(cfg: Config) -> texts.Run:
+    """What the texts need to know about this run."""
+    return texts.Run(
+        repository=cfg.repository or "local",
+        sha=cfg.sha,
+        schema_path=cfg.schema_path,
+        mode=cfg.mode,
+        server_url=cfg.server_url,
+        run_url=cfg.run_url,
+        report_path=cfg.report_path,
+        fail_on_drift=cfg.fails(FailOn.DRIFT),
+    )
+
+
+def text_docs(local: Spec, results: Iterable[PeerResult]) -> dict[str, list[Any]]:
+    """The specs each repository's changes are named from (the source's first)."""
+    docs: dict[str, list[Any]] = {"": [local.data]}
+    for result in results:
+        docs[result.repository] = [local.data] + (
+            [result.peer_spec.data] if result.peer_spec else []
+        )
+    return docs

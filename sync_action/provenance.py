@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from sync_action.compare import PeerResult, Provenance
 from sync_action.config import Config
-from sync_action.errors import RemoteError
-from sync_action.git import file_version, is_shallow
+from sync_action.diff import Change, diff_documents
+from sync_action.errors import RemoteError, SpecError
+from sync_action.git import file_history, file_version, is_shallow
 from sync_action.hosting import Hosting
-from sync_action.spec import Spec
+from sync_action.spec import Spec, load_bytes, normalize_version
 from sync_action.vocabulary import Finding, Role
 
 BEHIND = Finding.BEHIND_SOURCE
 EDITED = Finding.EDITED_LOCALLY
-__all__ = ["BEHIND", "EDITED", "Provenance", "place"]
+__all__ = ["BEHIND", "EDITED", "Provenance", "own_edits", "place", "place_from_checkout"]
 
 
 def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
@@ -60,3 +61,44 @@ def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, st
     if cfg.uses_api and cfg.repository:
         return True, host.find_version(cfg.repository, cfg.schema_path, cfg.sha or None, blob_sha)
     return False, None
+
+
+def place_from_checkout(cfg: Config, result: PeerResult) -> None:
+    """Sync (always the source): behind or edited, from this checkout's history alone.
+
+    A shallow checkout cannot tell, and then nothing is said rather than spending requests.
+    """
+    remote = result.remote
+    if remote is None or remote.blob_sha is None or is_shallow(cfg.workspace):
+        return
+    found = file_version(cfg.workspace, cfg.schema_path, "HEAD", remote.blob_sha)
+    version = result.peer_spec.version if result.peer_spec else None
+    state = EDITED if found is None else BEHIND
+    result.provenance = Provenance(state, cfg.repository, version, found or None)
+    result.findings.append(state)
+
+
+def own_edits(cfg: Config, result: PeerResult) -> tuple[list[Change] | None, str]:
+    """An edited consumer's own edits: from the source's file at the version the consumer's
+    copy names (the newest such commit in this checkout's history) to the consumer's copy.
+
+    Returns (edits, "") or (None, why they cannot be listed); (None, "") when not edited.
+    """
+    peer = result.peer_spec
+    if EDITED not in result.findings or peer is None:
+        return None, ""
+    wanted = normalize_version(peer.version)
+    if wanted is not None:
+        for raw in file_history(cfg.workspace, cfg.schema_path):
+            try:
+                earlier = load_bytes(raw, cfg.schema_path)
+            except SpecError:
+                continue
+            if normalize_version(earlier.version) == wanted:
+                return diff_documents(earlier.data, peer.data), ""
+    named = f"version {peer.version}" if peer.version else "the version it names"
+    return None, (
+        f"Its edits cannot be listed: the history of `{cfg.schema_path}` here has no "
+        f"{named} to compare with (a shallow checkout keeps no history: check out with "
+        "`fetch-depth: 0`). Compare the files before merging."
+    )

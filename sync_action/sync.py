@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
-from sync_action import report
+from sync_action import prbody, provenance, report
 from sync_action.compare import VERSION_NOT_BUMPED, VERSION_TOO_SMALL, PeerResult, compare
 from sync_action.config import Config
 from sync_action.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
 from sync_action.hosting import Hosting, PullRequest, RemoteFile
-from sync_action.modes_common import context, fan_out
+from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.spec import Spec, load_bytes
 from sync_action.versions import version_order
@@ -32,7 +33,7 @@ from sync_action.vocabulary import Status
 CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
 DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
-COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*) -->")
+COMMIT_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*)(?: labels=(\S*))? -->")
 
 
 class _Superseded(Exception):
@@ -105,6 +106,8 @@ def _sync(job: Job, result: PeerResult) -> None:
     base_file = host.read_file(peer, cfg.peer_path, cfg.base_branch)
     result.ref = base_file.ref or result.ref
     compare(local, base_file, result, ignore=(), version_policy=cfg.version_policy)
+    if result.drift and not result.missing and not cfg.peer_dirs:
+        provenance.place_from_checkout(cfg, result)
     pull = host.find_pull(peer, cfg.sync_branch)
     if pull is not None:
         result.pr_url, result.pr_number = pull.url, pull.number
@@ -162,8 +165,12 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     _refuse_if_newer(job, branch_file)
     commit = _commit(job, result, branch_file.blob_sha)
     note = _foreign_note(pull, cfg.sync_branch)
-    host.edit_pull(result.repository, pull.number, job.title, _body(job, result, commit, note))
-    _ensure_labels(job, result, pull)
+    labels = _label_plan(job, result, pull)
+    host.edit_pull(
+        result.repository, pull.number, job.title, _body(job, result, commit, note, labels.owned)
+    )
+    _apply_labels(job, result, pull, labels)
+    _ensure_people(job, result, pull)
     result.status = UPDATED
 
 
@@ -183,10 +190,12 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
     except Conflict:
         replaces = _reuse_branch(job, result, base_sha, base_blob)
     commit = _commit(job, result, replaces) if replaces != job.local.blob_sha else ""
-    body = _body(job, result, commit, "")
+    labels = _label_plan(job, result, pull)
+    body = _body(job, result, commit, "", labels.owned)
     if pull is not None:
         host.edit_pull(peer, pull.number, job.title, body)
-        _ensure_labels(job, result, pull)
+        _apply_labels(job, result, pull, labels)
+        _ensure_people(job, result, pull)
         result.status = UPDATED
         return
     try:
@@ -198,14 +207,16 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
             raise
         result.pr_url, result.pr_number = pull.url, pull.number
         _refuse_if_newer(job, _branch_file(job, result))
-        host.edit_pull(peer, pull.number, job.title, body)
+        labels = _label_plan(job, result, pull)
+        host.edit_pull(peer, pull.number, job.title, _body(job, result, commit, "", labels.owned))
         result.status = UPDATED
     except RemoteError:
         if created:
             _remove_own_branch(job, result, commit or base_sha)
         raise
     result.pr_url, result.pr_number = pull.url, pull.number
-    _ensure_labels(job, result, pull)
+    _apply_labels(job, result, pull, labels)
+    _ensure_people(job, result, pull)
 
 
 def _reuse_branch(job: Job, result: PeerResult, base_sha: str, base_blob: str | None) -> str | None:
@@ -283,15 +294,105 @@ def _foreign_note(pull: PullRequest, branch: str) -> str:
     return ""
 
 
-def _body(job: Job, result: PeerResult, commit: str, note: str) -> str:
-    mark = f"<!-- schema-sync:pr commit={commit} -->"
-    return report.pr_body(job.local, result, job.ctx, note=note, marker=mark)
+def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str, ...]) -> str:
+    """The body, with a marker naming this run's commit and the labels this action owns."""
+    mark = f"<!-- schema-sync:pr commit={commit} labels={','.join(quote(x) for x in owned)} -->"
+    undo, undo_note = provenance.own_edits(job.cfg, result)
+    docs = text_docs(job.local, [result]).get(result.repository, [])
+    return prbody.pr_body(
+        report.peer_entry(result),
+        job.local.metadata(),
+        text_run(job.cfg),
+        docs,
+        undo=[c.to_json() for c in undo] if undo is not None else None,
+        undo_note=undo_note,
+        marker=mark,
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class LabelPlan:
+    """What to add and remove; `owned` are the breaking/safe labels this action put there."""
+
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+    owned: tuple[str, ...]
+
+
+def _recorded(pull: PullRequest | None, kinds: set[str]) -> set[str]:
+    """The breaking/safe labels an earlier run put on the pull request, from its marker.
+
+    A body from before the marker named its labels counts every such label as ours:
+    those versions put `safe-to-merge` on every sync pull request."""
+    if pull is None:
+        return set()
+    found = COMMIT_MARK.search(pull.body or "")
+    if found is None or found.group(2) is None:
+        return {x for x in pull.labels if x in kinds}
+    return {unquote(x) for x in found.group(2).split(",") if x}
+
+
+def _label_plan(job: Job, result: PeerResult, pull: PullRequest | None) -> LabelPlan:
+    """Labels by breaking: the kind that applies is ensured, the other kind's own removed."""
+    cfg = job.cfg
+    kind, other = (
+        (cfg.breaking_labels, cfg.safe_labels)
+        if result.breaking
+        else (cfg.safe_labels, cfg.breaking_labels)
+    )
+    have = set(pull.labels) if pull is not None else set()
+    kinds = set(kind) | set(other)
+    recorded = _recorded(pull, kinds)
+    wanted = tuple(dict.fromkeys((*cfg.labels, *kind)))
+    add = tuple(x for x in wanted if x not in have)
+    remove = tuple(x for x in other if x in have and x in recorded and x not in kind)
+    owned = tuple(x for x in kind if x in add or x in recorded or pull is None)
+    return LabelPlan(add, remove, owned)
+
+
+def _apply_labels(job: Job, result: PeerResult, pull: PullRequest, plan: LabelPlan) -> None:
+    if plan.add:
+        job.host.add_labels(result.repository, pull.number, plan.add)
+    for label in plan.remove:
+        job.host.remove_label(result.repository, pull.number, label)
 
 
 def _ensure_labels(job: Job, result: PeerResult, pull: PullRequest) -> None:
-    missing = [label for label in job.cfg.labels if label not in pull.labels]
-    if missing:
-        job.host.add_labels(result.repository, pull.number, missing)
+    """Labels when the content stands: only what is missing is added."""
+    plan = _label_plan(job, result, pull)
+    if plan.add:
+        job.host.add_labels(result.repository, pull.number, plan.add)
+
+
+def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
+    """Reviewers, teams and assignees that are not there yet; a refusal is a warning."""
+    cfg, host = job.cfg, job.host
+
+    def missing(wanted: tuple[str, ...], have: tuple[str, ...]) -> list[str]:
+        there = {x.lower() for x in have}
+        return [x for x in wanted if x.lower() not in there]
+
+    users = missing(cfg.reviewers, pull.reviewers)
+    if pull.author and pull.author.lower() in (u.lower() for u in users):
+        users = [u for u in users if u.lower() != pull.author.lower()]
+        result.warnings.append(
+            f"{result.repository}#{pull.number}: {pull.author} opened the pull request "
+            "and so cannot review it; GitHub does not let authors review their own"
+        )
+    teams = missing(cfg.team_reviewers, pull.teams)
+    assignees = missing(cfg.assignees, pull.assignees)
+    refused = (
+        host.request_reviewers(result.repository, pull.number, users, teams)
+        if (users or teams)
+        else []
+    )
+    if assignees:
+        refused += host.add_assignees(result.repository, pull.number, assignees)
+    for item in refused:
+        result.warnings.append(
+            f"{result.repository}#{pull.number}: could not ask {item.name}: {item.message}"
+        )
 
 
 def _log(runner: Runner, result: PeerResult) -> None:
@@ -299,6 +400,8 @@ def _log(runner: Runner, result: PeerResult) -> None:
         runner.log(f"base: {result.ref}; {len(result.changes)} change(s)")
         if result.pr_url:
             runner.log(f"pull request: {result.pr_url}")
+    for text in result.warnings:
+        runner.warning(text, title="Reviewer or assignee refused")
     if result.status == FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Sync failed")
     elif result.status == UNCHANGED and result.message:

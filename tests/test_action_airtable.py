@@ -90,7 +90,7 @@ def test_a_field_missing_in_the_base_is_a_breaking_removal(workspace, github, lo
     assert (change["table"], change["field"], change["name"]) == ("meals", "calories", "Calories")
     assert run.outputs["drift"] == "true" and run.outputs["breaking"] == "true"
     assert any("differs from Airtable base" in line for line in run.commands("error"))
-    assert "Meals › Calories" in run.summary  # noqa: RUF001
+    assert "Meals › Calories" in run.summary
 
 
 def test_an_extra_field_in_the_base_is_an_addition(workspace, github, local_airtable, base):
@@ -243,7 +243,7 @@ def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(
     airtable_run(workspace, github, local_airtable, event_name="pull_request", event=event)
     (comment,) = pr_comments(github)
     assert comment.body.startswith(MARKER + "\n")
-    assert "Meals › Calories" in comment.body and "fails" in comment.body  # noqa: RUF001
+    assert "Meals › Calories" in comment.body and "fails" in comment.body
 
 
 def test_the_comment_says_in_sync_once_the_base_is_fixed(workspace, github, local_airtable, base):

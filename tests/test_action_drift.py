@@ -170,7 +170,7 @@ def test_drift_on_a_pull_request_creates_one_comment(workspace, github, current_
     [comment] = github.comments(SOURCE, 1)
     assert comment.body.splitlines()[0] == MARKER
     assert "Schema drift" in comment.body
-    assert "tables.meals.fields.calories.type" in comment.body
+    assert "Meals › Calories (fldUOPuN6n39Aj1v7): type number → string" in comment.body
 
 
 def test_a_rerun_edits_the_comment_in_place(workspace, github, current_spec):
@@ -225,7 +225,7 @@ def test_a_read_only_token_warns_and_puts_the_report_in_the_summary(
     )
     assert run.returncode == 0
     assert any("comment" in line.lower() for line in run.commands("warning"))
-    assert "tables.meals.fields.calories.type" in run.summary
+    assert "Meals › Calories (fldUOPuN6n39Aj1v7): type number → string" in run.summary
     assert github.comments(SOURCE, 1) == []
 
 

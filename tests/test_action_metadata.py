@@ -41,7 +41,12 @@ CONTRACT_INPUTS: dict[str, object] = {
     "disabled": "false",
     "base-branch": COMPUTED,  # the peer's default branch
     "sync-branch": COMPUTED,  # schema-sync/<slug of peer-path>
-    "labels": "schema-sync,bot,safe-to-merge",
+    "labels": "schema-sync,bot",
+    "safe-labels": "safe-to-merge",
+    "breaking-labels": "breaking-change",
+    "reviewers": NONE,
+    "team-reviewers": NONE,
+    "assignees": NONE,
     "pr-title": "chore(schema): sync {path} from {source} ({version})",
     "dry-run": "false",
     "require-version-bump": "true",

@@ -11,7 +11,7 @@ from tests.conftest import SPEC_PATH
 from tests.test_action_drift import changed_spec
 
 BRANCH = "schema-sync/schema-AIRTABLE_SPEC-yaml"
-LABELS = ["schema-sync", "bot", "safe-to-merge"]
+LABELS = ["schema-sync", "bot", "breaking-change"]  # the v1.1.0 spec changes a type
 
 
 @pytest.fixture
@@ -53,8 +53,8 @@ def test_the_pull_request_body_names_source_version_and_changes(workspace, githu
     assert "v1.1.0" in pull.body
     assert "2025-09-01T00:00:00Z" in pull.body
     assert hashlib.sha256(source_spec).hexdigest() in pull.body
-    breaking = pull.body.index("tables.meals.fields.calories.type")
-    added = pull.body.index("tables.users.fields.timezone")
+    breaking = pull.body.index("Meals › Calories (fldUOPuN6n39Aj1v7): type number → string")
+    added = pull.body.index("Users › Timezone: field added")
     assert breaking < added
 
 

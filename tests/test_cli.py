@@ -118,7 +118,7 @@ def test_diff_prints_text_and_markdown(tmp_path):
     text = schema_sync(tmp_path, "diff", str(LEGACY), str(CURRENT))
     markdown = schema_sync(tmp_path, "diff", str(LEGACY), str(CURRENT), "--format", "markdown")
     assert "3 change(s), 0 breaking" in text.stdout
-    assert "| changed | `owner_repo` |" in markdown.stdout
+    assert "- `owner_repo`: strukt-system → STRUKT1/strukt-system" in markdown.stdout
 
 
 def test_every_command_has_help(tmp_path):

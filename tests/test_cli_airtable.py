@@ -73,7 +73,7 @@ def test_a_field_dropped_from_the_base_is_named(local_airtable, example, example
     done = schema_sync_airtable(example, local_airtable.url, SPEC)
     assert done.returncode == 1
     assert "removed tables.users.fields.timezone" in done.stderr
-    assert "Users › Timezone (fldTz7Qm2LkP9xWv3)" in done.stdout  # noqa: RUF001
+    assert "Users › Timezone (fldTz7Qm2LkP9xWv3)" in done.stdout
 
 
 def test_the_file_defaults_to_schema_path(local_airtable, example, example_base):

@@ -42,7 +42,10 @@ def test_unset_and_empty_inputs_take_their_defaults(workspace):
     assert cfg.schema_path == "schema/AIRTABLE_SPEC.yaml"
     assert cfg.peer_path == cfg.schema_path
     assert cfg.fail_on_drift is True
-    assert cfg.labels == ("schema-sync", "bot", "safe-to-merge")
+    assert cfg.labels == ("schema-sync", "bot")
+    assert cfg.safe_labels == ("safe-to-merge",)
+    assert cfg.breaking_labels == ("breaking-change",)
+    assert cfg.reviewers == cfg.team_reviewers == cfg.assignees == ()
     assert cfg.report_path == "schema-drift-report/schema_drift_report.json"
     assert cfg.api_url == "https://api.github.com"
     assert cfg.server_url == "https://github.com"

@@ -400,7 +400,7 @@ def test_drift_as_an_app_comments_through_the_source_owners_installation(
     assert run.outputs["drift"] == "true"
     [comment] = e2e.comments(SOURCE, 1)
     assert comment.user == BOT
-    assert "tables.meals.fields.calories.type" in comment.body
+    assert "Meals › Calories (fldUOPuN6n39Aj1v7): type number → string" in comment.body
     assert mint_paths(e2e) == [  # the source's owner (for the comment) and the peer's
         "/app/installations/1001/access_tokens",
         "/app/installations/1002/access_tokens",

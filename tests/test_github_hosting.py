@@ -139,7 +139,7 @@ def test_find_comment_walks_every_page(gh: LocalGitHub, host: GitHubHosting) -> 
     for i in range(230):
         gh.add_comment(REPO, number, f"noise {i}")
     marker = "<!-- schema-sync:drift:schema/AIRTABLE_SPEC.yaml -->"
-    made = gh.add_comment(REPO, number, f"{marker}\nreport")
+    made = gh.add_comment(REPO, number, f"{marker}\nreport", user="github-actions[bot]")
     gh.reset_log()
     found = host.find_comment(REPO, number, marker)
     assert found is not None and found.id == made.id and found.body.startswith(marker)

@@ -164,7 +164,7 @@ def test_a_pull_request_whose_answer_was_lost_is_not_doubled(workspace, github, 
     run = sync(workspace, github)
     assert_created(run, github, source_spec)
     assert len(github.pulls(CONSUMER)) == 1
-    assert sorted(open_pulls(github)[0].labels) == ["bot", "safe-to-merge", "schema-sync"]
+    assert sorted(open_pulls(github)[0].labels) == ["bot", "breaking-change", "schema-sync"]
     assert len(github.requests("POST", "/pulls")) == 1  # looked for it instead of resending
 
 
@@ -219,7 +219,7 @@ def test_the_secondary_limit_on_writes_is_waited_out(workspace, github, source_s
     run = sync(workspace, github)
     assert_created(run, github, source_spec)
     assert 403 in [w.status for w in github.writes()]
-    assert sorted(open_pulls(github)[0].labels) == ["bot", "safe-to-merge", "schema-sync"]
+    assert sorted(open_pulls(github)[0].labels) == ["bot", "breaking-change", "schema-sync"]
 
 
 def test_a_rate_limit_that_resets_in_an_hour_fails_at_once_naming_the_reset(
@@ -310,7 +310,7 @@ def test_a_pull_request_opened_meanwhile_is_found_and_updated(workspace, github,
     assert pull.title.endswith("(v1.1.0)") and "SHA-256" in pull.body
     assert run.outputs["pr-urls"].endswith(f"/pull/{pull.number}")
     assert statuses(github, "POST", r"/pulls$") == [422]
-    assert sorted(pull.labels) == ["bot", "safe-to-merge", "schema-sync"]
+    assert sorted(pull.labels) == ["bot", "breaking-change", "schema-sync"]
 
 
 def test_a_branch_moved_meanwhile_is_reread_and_the_commit_redone(workspace, github, source_spec):

@@ -1,4 +1,4 @@
-"""The JSON drift report and the markdown built from it (PR comment, PR body, step summary)."""
+"""The JSON drift report: the contract's keys, both copies, every change."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
 LEGACY = FIXTURES / "AIRTABLE_SPEC.legacy-1.0.0.yaml"
 PATH = "schema/AIRTABLE_SPEC.yaml"
-MARKER = f"<!-- schema-sync:drift:{PATH} -->"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 CTX = report.Context(repository="STRUKT1/strukt-system", sha=SHA, mode="drift")
 
@@ -107,10 +106,6 @@ def big_results(local: Spec, peers: int = 1) -> list[PeerResult]:
         PeerResult(f"STRUKT1/peer-{n}", "main", PATH, drift=True, changes=list(changes))
         for n in range(peers)
     ]
-
-
-def table_rows(markdown: str) -> list[str]:
-    return [line for line in markdown.splitlines() if re.match(r"\| (⚠️ breaking)? \| ", line)]
 
 
 # --- the JSON report -------------------------------------------------------------------------
@@ -238,153 +233,7 @@ def test_to_json_round_trips(local):
     assert json.loads(report.to_json(rep)) == rep
 
 
-# --- the PR comment --------------------------------------------------------------------------
-
-
-def test_the_comment_starts_with_the_marker_line(local):
-    text = report.comment(MARKER, PATH, local, [peer(local, LEGACY.read_bytes())], CTX)
-
-    assert text.splitlines()[0] == MARKER
-
-
-def test_the_comment_names_the_drift_and_the_peer(local):
-    text = report.comment(MARKER, PATH, local, [peer(local, LEGACY.read_bytes())], CTX)
-
-    assert f"Schema drift: `{PATH}`" in text
-    assert "`STRUKT1/strukt-app`" in text
-    assert "version-not-bumped" in text
-
-
-def test_the_comment_shows_breaking_changes_first(local):
-    text = report.comment(
-        MARKER, PATH, local, [peer(local, edited(local, with_mixed_changes))], CTX
-    )
-
-    rows = table_rows(text)
-    flags = ["⚠️ breaking" in row for row in rows]
-    assert flags == sorted(flags, reverse=True)
-    assert flags[:2] == [True, True] and not flags[-1]
-    assert "with breaking changes" in text
-
-
-def test_the_comment_says_in_sync_when_drift_is_gone(local):
-    text = report.comment(MARKER, PATH, local, [peer(local, CURRENT.read_bytes())], CTX)
-
-    assert text.splitlines()[0] == MARKER
-    assert "Schema in sync" in text
-    assert "drift" not in text.lower().replace(MARKER.lower(), "")
-
-
-def test_the_comment_says_when_a_peer_has_no_file(local):
-    text = report.comment(MARKER, PATH, local, [peer(local, None)], CTX)
-
-    assert f"no file at <code>{PATH}</code>" in text
-
-
-def test_pipes_in_values_do_not_break_the_table(local):
-    def edit(data):
-        data["tables"]["chat"]["description"] = "a | b"
-
-    text = report.comment(MARKER, PATH, local, [peer(local, edited(local, edit))], CTX)
-
-    (row,) = [r for r in table_rows(text) if "tables.chat.description" in r]
-    assert "a \\| b" in row
-    assert len(re.findall(r"(?<!\\)\|", row)) == 6
-
-
-def test_a_huge_diff_keeps_the_comment_under_githubs_limit(local):
-    results = big_results(local)
-    text = report.comment(MARKER, PATH, local, results, CTX)
-
-    assert len(text) < 65_536
-    shown = len(table_rows(text))
-    match = re.search(r"_(\d+) more changes are only in the JSON report\._", text)
-    assert match, "the comment must say that changes were left out"
-    assert shown + int(match.group(1)) == 1000
-    assert text.splitlines()[0] == MARKER
-
-
-def test_a_huge_diff_against_several_peers_stays_under_the_limit(local):
-    text = report.comment(MARKER, PATH, local, big_results(local, peers=5), CTX)
-
-    assert len(text) < 65_536
-    assert "more changes are only in the JSON report" in text
-
-
 def test_the_json_report_keeps_every_change_of_a_huge_diff(local):
     rep = report.build(local, big_results(local), CTX)
 
     assert len(rep["changes"]) == 1000
-
-
-# --- the step summary ------------------------------------------------------------------------
-
-
-def test_the_summary_names_the_file_version_and_verdict(local):
-    text = report.summary(local, [peer(local, LEGACY.read_bytes())], CTX)
-
-    assert text.startswith(f"## Schema drift check: `{PATH}` — drift found")
-    assert "`v1.0.0`" in text
-    assert local.sha256[:12] in text
-
-
-def test_the_summary_of_a_huge_diff_stays_under_the_limit(local):
-    assert len(report.summary(local, big_results(local, peers=3), CTX)) < 65_536
-
-
-# --- the sync pull request body --------------------------------------------------------------
-
-
-def test_the_pr_body_names_source_commit_version_updated_at_and_sha256(local):
-    text = report.pr_body(local, peer(local, LEGACY.read_bytes()), CTX)
-
-    assert "STRUKT1/strukt-system" in text
-    assert SHA in text
-    assert "https://github.com/STRUKT1/strukt-system/commit/" + SHA in text
-    assert "`v1.0.0`" in text
-    assert "`2025-08-17T19:50:00Z`" in text
-    assert local.sha256 in text
-
-
-def test_the_pr_body_lists_breaking_changes_first(local):
-    text = report.pr_body(local, peer(local, edited(local, with_mixed_changes)), CTX)
-
-    flags = ["⚠️ breaking" in row for row in table_rows(text)]
-    assert flags == sorted(flags, reverse=True)
-    assert "### Changes (4, 2 breaking)" in text
-
-
-def test_the_pr_body_for_a_missing_file_says_it_adds_it(local):
-    text = report.pr_body(local, peer(local, None), CTX)
-
-    assert "does not exist here yet" in text
-
-
-def test_the_pr_body_says_when_only_formatting_differs(local):
-    result = peer(local, CURRENT.read_bytes() + b"\n# a comment\n")
-
-    assert "formatting or comments only" in report.pr_body(local, result, CTX)
-
-
-def test_the_pr_body_starts_with_a_marker_when_given(local):
-    text = report.pr_body(local, peer(local, None), CTX, marker="<!-- schema-sync -->")
-
-    assert text.splitlines()[0] == "<!-- schema-sync -->"
-
-
-def test_a_huge_pr_body_stays_under_the_limit_and_says_what_was_left_out(local):
-    (result,) = big_results(local)
-    text = report.pr_body(local, result, CTX)
-
-    assert len(text) < 65_536
-    match = re.search(r"_(\d+) more changes are only in the JSON report\._", text)
-    assert match
-    assert len(table_rows(text)) + int(match.group(1)) == 1000
-
-
-def test_the_pr_body_links_to_the_configured_server(local):
-    ctx = report.Context("acme/schemas", SHA, "sync", server_url="https://ghe.example.com")
-
-    text = report.pr_body(local, peer(local, None), ctx)
-
-    assert f"https://ghe.example.com/acme/schemas/commit/{SHA}" in text

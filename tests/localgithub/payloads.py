@@ -394,7 +394,7 @@ def pull(urls: Urls, repo: Repo, item: Pull, full: bool) -> dict:
         "assignee": user(urls, item.assignees[0]) if item.assignees else None,
         "assignees": [user(urls, login) for login in item.assignees],
         "requested_reviewers": [user(urls, login) for login in item.requested_reviewers],
-        "requested_teams": [],
+        "requested_teams": [team(urls, repo, slug, full=not full) for slug in item.requested_teams],
         "head": side(urls, repo, item.head, head_sha),
         "base": side(urls, repo, item.base, repo.git.branch_sha(item.base) or ""),
         "_links": {key: {"href": value} for key, value in links.items()},
@@ -418,6 +418,77 @@ def pull(urls: Urls, repo: Repo, item: Pull, full: bool) -> dict:
             changed_files=0,
         )
     return body
+
+
+def team(urls: Urls, repo: Repo, slug: str, full: bool) -> dict:
+    """`team` (full=True, in listings) or `team-simple` (in one pull request)."""
+    number = repo.teams[slug]
+    api = f"{urls.api}/organizations/{user_id(repo.owner)}/team/{number}"
+    body: dict[str, Any] = {
+        "id": number,
+        "node_id": node_id("Team", number),
+        "url": api,
+        "members_url": f"{api}/members{{/member}}",
+        "name": slug,
+        "slug": slug,
+        "description": None,
+        "permission": "push",
+        "privacy": "closed",
+        "notification_setting": "notifications_enabled",
+        "html_url": f"{urls.web}/orgs/{repo.owner}/teams/{slug}",
+        "repositories_url": f"{api}/repos",
+        "type": "organization",
+    }
+    if full:
+        body.update(
+            parent=None,
+            permissions={
+                "pull": True,
+                "triage": True,
+                "push": True,
+                "maintain": False,
+                "admin": False,
+            },
+        )
+    return body
+
+
+def issue(urls: Urls, repo: Repo, item: Pull) -> dict:
+    """`issue`: a pull request seen through the Issues API."""
+    api, html = urls.repo(repo), urls.html(repo)
+    url = f"{api}/issues/{item.number}"
+    return {
+        "id": item.id,
+        "node_id": node_id("Issue", item.id),
+        "url": url,
+        "repository_url": api,
+        "labels_url": f"{url}/labels{{/name}}",
+        "comments_url": f"{url}/comments",
+        "events_url": f"{url}/events",
+        "html_url": f"{html}/pull/{item.number}",
+        "number": item.number,
+        "state": item.state,
+        "title": item.title,
+        "body": item.body,
+        "user": user(urls, item.user, "Bot" if item.user.endswith("[bot]") else "User"),
+        "labels": [label(urls, repo, found) for name in item.labels if (found := repo.label(name))],
+        "assignee": user(urls, item.assignees[0]) if item.assignees else None,
+        "assignees": [user(urls, login) for login in item.assignees],
+        "milestone": None,
+        "locked": False,
+        "comments": sum(1 for c in repo.comments.values() if c.number == item.number),
+        "pull_request": {
+            "url": f"{api}/pulls/{item.number}",
+            "html_url": f"{html}/pull/{item.number}",
+            "diff_url": f"{html}/pull/{item.number}.diff",
+            "patch_url": f"{html}/pull/{item.number}.patch",
+            "merged_at": None,
+        },
+        "closed_at": item.closed_at,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "author_association": "NONE",
+    }
 
 
 def _count(repo: Repo, item: Pull) -> int:

@@ -134,6 +134,9 @@ class RestApi:
             "issues/create-label": self.create_label,
             "issues/list-labels-on-issue": self.list_issue_labels,
             "issues/add-labels": self.add_labels,
+            "issues/remove-label": self.remove_label,
+            "issues/add-assignees": self.add_assignees,
+            "pulls/request-reviewers": self.request_reviewers,
             "apps/list-installations": self.list_installations,
             "apps/get-repo-installation": self.get_repo_installation,
             "apps/create-installation-access-token": self.create_installation_token,
@@ -418,6 +421,54 @@ class RestApi:
                 pull.labels.append(label.name)
         items = [found for name in pull.labels if (found := call.r.label(name))]
         return Reply(200, [P.label(call.urls, call.r, item) for item in items])
+
+    def remove_label(self, call: Call) -> Reply:
+        """404 when the pull request does not carry the label, like GitHub."""
+        pull = self._pull(call)
+        name = call.params["name"]
+        kept = [x for x in pull.labels if x.lower() != name.lower()]
+        if len(kept) == len(pull.labels):
+            raise HttpError(404, "Label does not exist")
+        pull.labels = kept
+        items = [found for name in pull.labels if (found := call.r.label(name))]
+        return Reply(200, [P.label(call.urls, call.r, item) for item in items])
+
+    # --- reviewers and assignees ----------------------------------------------------------
+
+    def request_reviewers(self, call: Call) -> Reply:
+        """Like GitHub: all or nothing; a non-collaborator, an unknown team or the
+        author is a 422, and nobody is requested."""
+        repo, pull, body = call.r, self._pull(call), call.json()
+        users = [str(u) for u in body.get("reviewers") or []]
+        teams = [str(t) for t in body.get("team_reviewers") or []]
+        if any(u.lower() == pull.user.lower() for u in users):
+            raise invalid("Review cannot be requested from pull request author.", "PullRequest")
+        if any(u.lower() not in repo.collaborators for u in users) or any(
+            t not in repo.teams for t in teams
+        ):
+            raise invalid(
+                "Reviews may only be requested from collaborators. One or more of the users "
+                f"or teams you specified is not a collaborator of the {repo.full_name} "
+                "repository.",
+                "PullRequest",
+            )
+        for login in users:
+            if login.lower() not in (r.lower() for r in pull.requested_reviewers):
+                pull.requested_reviewers.append(login)
+        for slug in teams:
+            if slug not in pull.requested_teams:
+                pull.requested_teams.append(slug)
+        return Reply(201, P.pull(call.urls, repo, pull, full=False))
+
+    def add_assignees(self, call: Call) -> Reply:
+        """Like GitHub: users who cannot be assigned are silently left out."""
+        repo, pull, body = call.r, self._pull(call), call.json()
+        for item in body.get("assignees") or []:
+            login = str(item.get("login") if isinstance(item, dict) else item)
+            known = login.lower() in repo.collaborators
+            if known and login.lower() not in (a.lower() for a in pull.assignees):
+                pull.assignees.append(login)
+        return Reply(201, P.issue(call.urls, repo, pull))
 
     # --- GitHub Apps (authenticated by the app's JWT, see appauth.py) ---------------------
 

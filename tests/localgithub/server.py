@@ -248,6 +248,16 @@ class LocalGitHub(Seeding):
         with self.store.lock:
             self.store.ensure_label(self.store.get(repo), name, color)
 
+    def add_collaborator(self, repo: str, login: str) -> None:
+        """A user with push access: may be asked to review and be assigned."""
+        with self.store.lock:
+            self.store.get(repo).collaborators.add(login.lower())
+
+    def add_team(self, repo: str, slug: str) -> None:
+        """A team of the repository's owner with access to it: may be asked to review."""
+        with self.store.lock:
+            self.store.get(repo).teams[slug] = self.store.next_id()
+
     def add_token(
         self,
         token: str,

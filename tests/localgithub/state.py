@@ -64,6 +64,7 @@ class Pull:
     mergeable: bool | None = None  # None: GitHub has not computed it yet
     mergeable_state: str = "unknown"
     requested_reviewers: list[str] = field(default_factory=list)
+    requested_teams: list[str] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
 
 
@@ -125,6 +126,8 @@ class Repo:
     reviews: list[Review] = field(default_factory=list)
     runs: list[WorkflowRun] = field(default_factory=list)
     next_number: int = 1
+    collaborators: set[str] = field(default_factory=set)  # lower-cased logins with push access
+    teams: dict[str, int] = field(default_factory=dict)  # slug -> id of the owner's teams here
 
     @property
     def full_name(self) -> str:
