@@ -85,9 +85,9 @@ def test_the_comment_says_what_happens_after_the_merge(workspace, github, curren
     check(workspace, github, event, **GATE)
     [comment] = github.comments(SOURCE, 1)
     assert comment.body.startswith(MARKER)
-    assert f"after merge, a sync pull request opens in {CONSUMER}" in comment.body
+    assert f"after merge, a sync pull request opens in {CONSUMER}".lower() in comment.body.lower()
     assert "This pull request's change" in comment.body
-    assert "tables.users.fields.timezone" in comment.body
+    assert "Timezone" in comment.body and "fldTz7Qm2LkP9xWv3" in comment.body
 
 
 def test_a_breaking_change_without_a_major_bump_fails_naming_the_version(
