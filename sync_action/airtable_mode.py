@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sync_action import airtable_report
+from sync_action import airtable_report, sticky_comment
 from sync_action.airtable_compare import TYPE_TABLE, BaseSchema, compare_base
 from sync_action.compare import PeerResult
 from sync_action.config import Config
-from sync_action.drift import should_comment
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, RemoteError
 from sync_action.hosting import Hosting
 from sync_action.modes_common import context
 from sync_action.runner import Runner
@@ -83,7 +82,7 @@ def run(
         result.exit_code = exc.exit_code
         code = exc.exit_code
     _log(cfg, runner, local, result)
-    if should_comment(cfg) and result.status != Status.FAILED:
+    if sticky_comment.wanted(cfg) and result.status != Status.FAILED:
         code = max(code, upsert_comment(cfg, host(), local, result, runner))
     return [result], code
 
@@ -136,33 +135,9 @@ def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
 def upsert_comment(
     cfg: Config, host: Hosting, local: Spec, result: PeerResult, runner: Runner
 ) -> int:
-    """One sticky comment per schema path, created on drift, edited on later runs."""
-    assert cfg.pr_number is not None
+    """One sticky comment per schema path, worth creating on drift, edited on later runs."""
     tag = airtable_report.marker(cfg.schema_path)
     body = airtable_report.comment(
         cfg.schema_path, local, result, context(cfg), fails=fails(cfg, result)
     )
-    try:
-        existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
-        if existing is None:
-            if result.drift:
-                host.create_comment(cfg.repository, cfg.pr_number, body)
-        elif _content(existing.body) != _content(body):
-            host.edit_comment(cfg.repository, existing.id, body)
-    except Forbidden as exc:
-        runner.warning(
-            f"Could not comment on pull request #{cfg.pr_number} ({exc.message}); "
-            "the report is in the step summary instead. A pull request from a fork gets a "
-            "read-only token.",
-            title="No permission to comment",
-        )
-    except RemoteError as exc:
-        runner.error(
-            f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
-        )
-        return exc.exit_code
-    return EXIT_OK
-
-
-def _content(body: str) -> str:
-    return body.rsplit("<sub>schema-sync", 1)[0]
+    return sticky_comment.upsert(cfg, host, runner, tag, body, worth_saying=result.drift)
