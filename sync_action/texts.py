@@ -24,7 +24,7 @@ from enum import IntEnum
 from typing import Any
 
 from sync_action import changelist, gate
-from sync_action.sentences import code, escape
+from sync_action.sentences import COPIES, Words, code, escape
 from sync_action.vocabulary import Finding, Status
 
 LIMIT = 65_536
@@ -86,6 +86,7 @@ class Model:
     sections: list[tuple[str, Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]]] = field(
         default_factory=list
     )  # (title, changes, docs)
+    words: Words = COPIES
 
 
 # --- one repository --------------------------------------------------------------
@@ -360,7 +361,7 @@ def sections(model: Model, run: Run, budget: int) -> str:
         title, changes, docs = todo.pop(0)
         share = max(budget // (len(todo) + 1), 0)
         head = f"#### {title}\n\n"
-        body, cut = changelist.render(changes, docs, max(share - len(head) - 2, 0))
+        body, cut = changelist.render(changes, docs, max(share - len(head) - 2, 0), model.words)
         text = head + body + "\n"
         omitted += cut
         parts.append(text)
@@ -396,11 +397,11 @@ def fit(text: str) -> str:
     return text[: LIMIT - len(note)] + note
 
 
-def compose(model: Model, run: Run, top: str = "", extra: str = "") -> str:
-    """Heading, consequence, rows, then the changes in the budget that is left."""
+def compose(model: Model, run: Run, top: str = "", extra: str = "", after: str = "") -> str:
+    """Heading, consequence, rows, then the changes in the budget that is left, then notes."""
     fixed = top + _heading(model) + table(model.rows, run) + extra
-    budget = LIMIT - len(fixed) - len(footer(run)) - RESERVE
-    return fit(fixed + sections(model, run, budget) + footer(run))
+    budget = LIMIT - len(fixed) - len(after) - len(footer(run)) - RESERVE
+    return fit(fixed + sections(model, run, budget) + after + footer(run))
 
 
 def comment(marker: str, report: Mapping[str, Any], run: Run, docs: Docs) -> str:
