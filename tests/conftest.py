@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,24 +95,54 @@ def copy_fixture(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say where the end-to-end runs ran and how many were searched for the token."""
+def _tally() -> dict[str, Any]:
+    """This process's end-to-end runs: where each ran, and how many were token-scanned."""
     from tests import e2emode
     from tests.actionrun import RUNS, SCANNED
 
-    if RUNS:
-        inside = sum(1 for where in RUNS if where != "host")
-        if inside:
-            terminalreporter.write_line(
-                f"end-to-end: {inside} runs in the container ({e2emode.image()}), "
-                f"{len(RUNS) - inside} on the host"
-            )
-        else:
-            terminalreporter.write_line(
-                f"end-to-end: {len(RUNS)} runs on the host; container mode skipped: "
-                f"{e2emode.skip_reason()}"
-            )
-    if SCANNED:
+    inside = sum(1 for where in RUNS if where != "host")
+    return {
+        "inside": inside,
+        "host": len(RUNS) - inside,
+        "scanned": len(SCANNED),
+        "image": e2emode.image() if inside else "",
+    }
+
+
+TALLIES: list[dict[str, Any]] = []  # with pytest-xdist: what each worker reported
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the tally to the controller
+        workeroutput["schema_sync_tally"] = json.dumps(_tally())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    tally = getattr(node, "workeroutput", {}).get("schema_sync_tally")
+    if tally:
+        TALLIES.append(json.loads(tally))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the end-to-end runs ran and how many were searched for the token."""
+    from tests import e2emode
+
+    tallies = [*TALLIES, _tally()]
+    inside = sum(t["inside"] for t in tallies)
+    host = sum(t["host"] for t in tallies)
+    scanned = sum(t["scanned"] for t in tallies)
+    images = sorted({t["image"] for t in tallies if t["image"]})
+    if inside:
         terminalreporter.write_line(
-            f"token scan: {len(SCANNED)} end-to-end action runs searched, no leak"
+            f"end-to-end: {inside} runs in the container ({', '.join(images)}), {host} on the host"
+        )
+    elif host:
+        terminalreporter.write_line(
+            f"end-to-end: {host} runs on the host; container mode skipped: {e2emode.skip_reason()}"
+        )
+    if scanned:
+        terminalreporter.write_line(
+            f"token scan: {scanned} end-to-end action runs searched, no leak"
         )
