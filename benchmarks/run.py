@@ -127,11 +127,13 @@ def measured(
     return Child(seconds, maxrss * scale / MiB, code, done.stdout.decode("utf-8", "replace"))
 
 
-def median_of(runs: int, cmd: Sequence[str], **kw: Any) -> tuple[float, float, Child]:
-    """Median wall time and the highest peak memory of `runs` runs."""
+def median_of(
+    runs: int, cmd: Sequence[str], expect: int = 0, **kw: Any
+) -> tuple[float, float, Child]:
+    """Median wall time and the highest peak memory of `runs` runs, each exiting `expect`."""
     children = [measured(cmd, **kw) for _ in range(runs)]
     for child in children:
-        if child.code != 0:
+        if child.code != expect:
             raise SystemExit(f"{' '.join(cmd)} failed ({child.code}):\n{child.stdout}")
     return (
         statistics.median(c.seconds for c in children),
@@ -518,7 +520,7 @@ def bench_engine(tmp: Path, quick: bool) -> None:
             "≤ 1.8x",
             ratio <= 1.8,
         )
-        d_time, d_peak, _ = median_of(runs, [*cli, "diff", str(old), str(new)])
+        d_time, d_peak, _ = median_of(runs, [*cli, "diff", str(old), str(new)], expect=1)
         ratio = d_time / cload_both
         row(
             area,

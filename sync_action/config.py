@@ -23,7 +23,6 @@ from sync_action.input_values import WRITE_LIMIT_ENV, write_limits
 from sync_action.pr_inputs import labels as _labels
 from sync_action.pr_inputs import logins as _logins
 from sync_action.pr_inputs import run_url, split_list
-from sync_action.validation import load_schema_file
 from sync_action.vocabulary import FailOn, Role, VersionPolicy
 
 DEFAULTS: dict[str, str] = {
@@ -391,6 +390,10 @@ def _spec_schema(workspace: Path, value: str) -> tuple[dict[str, Any] | None, st
     if not value:
         return None, None
     rel = workspace_path(workspace, value, "spec-schema", must_exist=True)
+    # Imported here: validation brings YAML and the schema machinery, which `--help` and
+    # a run without `spec-schema` never need (100 ms of the command's start).
+    from sync_action.validation import load_schema_file
+
     return load_schema_file(str(workspace / rel), rel), rel
 
 
