@@ -351,12 +351,10 @@ def workspace_path(workspace: Path, value: str, name: str, *, must_exist: bool =
     candidate = Path(value) if os.path.isabs(value) else workspace / value
     root = workspace.resolve()
     resolved = candidate.resolve()
-    if resolved != root and root not in resolved.parents:
-        raise UsageError(f"Input '{name}': '{value}' is outside the workspace")
     normal = os.path.normpath(
         os.path.relpath(os.path.abspath(candidate), os.path.abspath(workspace))
     )
-    if normal.startswith(".."):
+    if (resolved != root and root not in resolved.parents) or normal.startswith(".."):
         raise UsageError(f"Input '{name}': '{value}' is outside the workspace")
     if must_exist and not candidate.exists():
         raise UsageError(f"Input '{name}': '{value}' does not exist in the workspace")

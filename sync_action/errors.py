@@ -74,3 +74,8 @@ class Conflict(RemoteError):
 
 class Forbidden(RemoteError):
     """The token lacks the permission for this call (401/403 that is not a rate limit)."""
+
+
+def no_such_ref(repo: str, ref: str) -> NotFound:
+    """A `peer-ref` the peer does not have: one wording for the API and for checkouts."""
+    return NotFound(f"{repo} has no branch, tag or commit '{ref}'", status=404)

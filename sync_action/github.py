@@ -34,7 +34,7 @@ from github.ContentFile import ContentFile
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
 
-from sync_action.errors import Conflict, NotFound, RemoteError
+from sync_action.errors import Conflict, RemoteError, no_such_ref
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
 from sync_action.github_retry import IDEMPOTENT, GitHubRetry, Settings, ca_bundle
@@ -267,7 +267,7 @@ class GitHubHosting(StatusReads, ReviewsAndLabels):
             if failure.status != 404:
                 self._fail(failure, where, repo)
             if ref and "no commit found" in failure.message.lower():
-                raise NotFound(f"{repo} has no branch, tag or commit '{ref}'", status=404) from None
+                raise no_such_ref(repo, ref) from None
             # A missing file and an invisible repository both answer 404; tell them apart.
             branch = self.default_branch(repo)
             return RemoteFile(repo, path, ref or branch, None, None)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sync_action.errors import Conflict, NotFound, RemoteError, UsageError
+from sync_action.errors import Conflict, NotFound, RemoteError, UsageError, no_such_ref
 from sync_action.git import file_version, git, repo_name
 from sync_action.hosting import (
     Comment,
@@ -89,7 +89,7 @@ class LocalHosting:
                 .strip()
             )
         except RemoteError:
-            raise NotFound(f"{repo} has no branch, tag or commit '{ref}'") from None
+            raise no_such_ref(repo, ref) from None
 
     def branch_head(self, repo: str, branch: str) -> str | None:
         try:

@@ -21,6 +21,10 @@ from sync_action.errors import SpecError
 
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000  # keys and values after expanding aliases; 1,000 x 20 tables: ~550,000
+# Each refusal worded once, whichever pass (sizing or building) meets it first.
+ALIAS_BOMB = f"aliases expand to more than {MAX_NODES:,} values (alias bomb)"
+RECURSIVE = "an alias refers to a collection that contains it (recursive data)"
+TOO_DEEP_ALIASES = f"aliases nest deeper than {MAX_DEPTH} levels"
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -94,13 +98,11 @@ class _Builder:
             elif id(node) in self.built:
                 if id(node) in self.open:
                     raise _Refusal(
-                        "an alias refers to a collection that contains it (recursive data)",
+                        RECURSIVE,
                         node.start_mark.line + 1,
                     )
                 if depth + self.heights.get(id(node), 0) >= MAX_DEPTH:
-                    raise _Refusal(
-                        f"aliases nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
-                    )
+                    raise _Refusal(TOO_DEEP_ALIASES, node.start_mark.line + 1)
                 container[slot] = self.built[id(node)]
             elif depth >= MAX_DEPTH:
                 raise _Refusal(f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
@@ -145,7 +147,7 @@ class _Builder:
         self.heights[key] = 1 + max((self.heights.get(id(v), 0) for v in values), default=0)
         if total > MAX_NODES:
             raise _Refusal(
-                f"aliases expand to more than {MAX_NODES:,} values (alias bomb)",
+                ALIAS_BOMB,
                 node.start_mark.line + 1,
             )
         self.sizes[key] = total
@@ -243,7 +245,7 @@ def _check_graph(root: Node) -> int:
             total = 1 + sum(sizes[id(c)] for c in children)
             if total > MAX_NODES:
                 raise _Refusal(
-                    f"aliases expand to more than {MAX_NODES:,} values (alias bomb)",
+                    ALIAS_BOMB,
                     node.start_mark.line + 1,
                 )
             sizes[key] = total
@@ -252,11 +254,11 @@ def _check_graph(root: Node) -> int:
             continue
         if key in open_nodes:
             raise _Refusal(
-                "an alias refers to a collection that contains it (recursive data)",
+                RECURSIVE,
                 node.start_mark.line + 1,
             )
         if depth > MAX_DEPTH:
-            raise _Refusal(f"aliases nest deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
+            raise _Refusal(TOO_DEEP_ALIASES, node.start_mark.line + 1)
         open_nodes.add(key)
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children)
