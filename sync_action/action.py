@@ -104,16 +104,10 @@ def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | Non
     from sync_action import airtable_mode, airtable_report
 
     results, code = airtable_mode.run(cfg, local, runner, lambda: host or make_host(cfg))
-    for result in results:  # changes read from the spec (`from`) to the base (`to`)
-        result.consumer_side = True
-        result.own_repository, result.own_ref = cfg.repository or "local", cfg.ref or cfg.sha
-    ctx = context(cfg)
-    write_report(cfg, report.build(local, results, ctx))
+    data = airtable_mode.report_data(cfg, local, results[0])
+    write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))
-    fails = airtable_mode.fails(cfg, results[0])
-    runner.add_summary(
-        airtable_report.summary(cfg.schema_path, local, results[0], ctx, fails=fails)
-    )
+    runner.add_summary(airtable_report.summary(data, text_run(cfg), text_docs(local, results)))
     return code
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sync_action import airtable_report
+from sync_action import airtable_report, changelist, report, sticky_comment
 from sync_action.airtable_compare import TYPE_TABLE, BaseSchema, compare_base
 from sync_action.compare import PeerResult
 from sync_action.config import Config
-from sync_action.drift import should_comment
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, Forbidden, RemoteError
+from sync_action.errors import EXIT_DRIFT, EXIT_OK, RemoteError
 from sync_action.hosting import Hosting
-from sync_action.modes_common import context
+from sync_action.modes_common import context, text_docs, text_run
 from sync_action.runner import Runner
 from sync_action.spec import Spec
 from sync_action.vocabulary import FailOn, Reason, Status
@@ -51,12 +50,47 @@ def check(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
     """The verdict on one base schema: drift unless every change is `type-unknown`."""
     result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
     result.base = base
+    _from_spec(cfg, result)
     found = compare_base(local.data, base)
     result.changes = found.changes
     result.suggested_ids = found.suggested_ids
     result.drift = any(c.reason != UNKNOWN for c in result.changes)
     result.status = Status.DRIFT if result.drift else Status.IN_SYNC
     return result
+
+
+def _from_spec(cfg: Config, result: PeerResult) -> None:
+    """Changes read from the spec (`from`, this repository) to the base (`to`)."""
+    result.consumer_side = True
+    result.own_repository, result.own_ref = cfg.repository or "local", cfg.ref or cfg.sha
+
+
+def checks(cfg: Config, result: PeerResult) -> list[dict[str, object]]:
+    """The report's `checks`: drift and breaking, each with whether `fail-on` names it."""
+    found: list[dict[str, object]] = []
+    where = f"Airtable base {cfg.airtable_base_id}"
+    if result.drift:
+        text = f"{where} differs from {cfg.schema_path}"
+        found.append(_check(cfg, FailOn.DRIFT, result, text))
+    if result.breaking:
+        count = sum(c.breaking for c in result.changes)
+        text = f"{count} breaking change(s) from {cfg.schema_path} to {where}"
+        found.append(_check(cfg, FailOn.BREAKING, result, text))
+    return found
+
+
+def _check(cfg: Config, condition: FailOn, result: PeerResult, text: str) -> dict[str, object]:
+    return {
+        "condition": condition.value,
+        "subject": result.repository,
+        "fails": cfg.fails(condition),
+        "message": text,
+    }
+
+
+def report_data(cfg: Config, local: Spec, result: PeerResult) -> dict[str, Any]:
+    """The JSON report of one airtable run, the texts' one source."""
+    return report.build(local, [result], context(cfg), checks=checks(cfg, result))
 
 
 def fails(cfg: Config, result: PeerResult) -> bool:
@@ -79,22 +113,21 @@ def run(
         code = EXIT_DRIFT if fails(cfg, result) else EXIT_OK
     except RemoteError as exc:
         result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
+        _from_spec(cfg, result)
         result.status, result.message = Status.FAILED, exc.message
         result.exit_code = exc.exit_code
         code = exc.exit_code
     _log(cfg, runner, local, result)
-    if should_comment(cfg) and result.status != Status.FAILED:
+    if sticky_comment.wanted(cfg) and result.status != Status.FAILED:
         code = max(code, upsert_comment(cfg, host(), local, result, runner))
     return [result], code
 
 
 def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
     with runner.group(f"{result.repository} (Airtable base)"):
-        runner.log(f"status: {result.status}; {airtable_report.counts(result.changes)}")
-        names = airtable_report.table_names(local)
+        runner.log(f"status: {result.status}; {counts(result)}")
         for change in result.changes[:50]:
-            line = airtable_report.sentence(change, names, bold=False)
-            runner.log("  " + line.removeprefix("- "))
+            runner.log("  " + airtable_report.log_line(change.to_json(), [local.data]))
     base = cfg.airtable_base_id
     if result.status == Status.FAILED:
         runner.error(result.message, title="Airtable check failed")
@@ -116,8 +149,7 @@ def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
         listed = "; ".join(f"{c.kind} {c.path}" for c in shown[:5])
         more = f"; and {len(shown) - 5} more" if len(shown) > 5 else ""
         text = (
-            f"{cfg.schema_path} differs from Airtable base {base}: "
-            f"{airtable_report.counts(result.changes)}: {listed}{more}"
+            f"{cfg.schema_path} differs from Airtable base {base}: {counts(result)}: {listed}{more}"
         )
         if fails(cfg, result):
             runner.error(text, title="Airtable schema drift", file=cfg.schema_path)
@@ -133,36 +165,15 @@ def _log(cfg: Config, runner: Runner, local: Spec, result: PeerResult) -> None:
         )
 
 
+def counts(result: PeerResult) -> str:
+    return changelist.counts([c.to_json() for c in result.changes])
+
+
 def upsert_comment(
     cfg: Config, host: Hosting, local: Spec, result: PeerResult, runner: Runner
 ) -> int:
-    """One sticky comment per schema path, created on drift, edited on later runs."""
-    assert cfg.pr_number is not None
+    """One sticky comment per schema path, worth creating on drift, edited on later runs."""
+    data = report_data(cfg, local, result)
+    body = airtable_report.comment(data, text_run(cfg), text_docs(local, [result]))
     tag = airtable_report.marker(cfg.schema_path)
-    body = airtable_report.comment(
-        cfg.schema_path, local, result, context(cfg), fails=fails(cfg, result)
-    )
-    try:
-        existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
-        if existing is None:
-            if result.drift:
-                host.create_comment(cfg.repository, cfg.pr_number, body)
-        elif _content(existing.body) != _content(body):
-            host.edit_comment(cfg.repository, existing.id, body)
-    except Forbidden as exc:
-        runner.warning(
-            f"Could not comment on pull request #{cfg.pr_number} ({exc.message}); "
-            "the report is in the step summary instead. A pull request from a fork gets a "
-            "read-only token.",
-            title="No permission to comment",
-        )
-    except RemoteError as exc:
-        runner.error(
-            f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
-        )
-        return exc.exit_code
-    return EXIT_OK
-
-
-def _content(body: str) -> str:
-    return body.rsplit("<sub>schema-sync", 1)[0]
+    return sticky_comment.upsert(cfg, host, runner, tag, body, worth_saying=result.drift)

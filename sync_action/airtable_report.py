@@ -1,170 +1,145 @@
-"""What people read in airtable mode: the pull request comment and the step summary.
+"""Airtable mode's words in the one text model (`texts`): comment and step summary.
 
-The changes read from the spec (what the app expects) to the base (what exists),
-one sentence each, naming table and field by display name and id, breaking ones
-first with their reason, grouped by table and collapsed when long. Everything fits
-GitHub's 65,536 characters; a cut says how many changes are only in the JSON report.
+The same verdict, severity scale, row and change sentences as drift, with one
+row, `airtable:<base id>`, and the changes read from the spec (what the app
+expects) to the base (what exists), their reasons said as the app meets them.
+A type schema-sync cannot compare is a note, not drift; the ids the base has for
+spec entries without one are a short list to paste into the spec.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sync_action.compare import PeerResult
-from sync_action.diff import Change
-from sync_action.report import Context, utc_now
-from sync_action.spec import Spec
-from sync_action.texts import LIMIT, fit
+from sync_action import changelist, gate, texts
+from sync_action.sentences import BASE, code, escape, facts, sentence, subject
+from sync_action.texts import Model, Row, Severity
+from sync_action.vocabulary import Reason, Status
 
-OPEN_LINES = 10  # sentences shown before the rest is collapsed
-BUDGET = LIMIT - 5_536  # room for the header, marker and footer around the changes
-REASONS = {
-    "removed": "the app expects it",
-    "type-changed": "the app reads another kind of value",
-    "link-changed": "the app follows the link to another table",
-    "renamed-undeclared": "the app looks it up by its name in the spec",
-    "declared-in-deprecations": "planned in `deprecations`",
-    "type-unknown": "not compared",
-}
+NOTED = 10  # types not compared, named one by one before "and N more"
+LISTED_IDS = 40  # suggested ids shown; the report has every one
 
 
 def marker(schema_path: str) -> str:
     return f"<!-- schema-sync:airtable:{schema_path} -->"
 
 
-def counts(changes: Sequence[Change]) -> str:
-    kinds = ("added", "removed", "changed", "renamed")
-    by_kind = ", ".join(f"{sum(c.kind == k for c in changes)} {k}" for k in kinds)
-    breaking = sum(c.breaking for c in changes)
-    return f"{len(changes)} change(s) ({by_kind}), {breaking} breaking"
+def unknown(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [c for c in changes if c.get("reason") == Reason.TYPE_UNKNOWN]
 
 
-def table_names(local: Spec) -> dict[str, str]:
-    """Spec table key -> display name, for sentences that name tables as people do."""
-    tables = local.data.get("tables")
-    if not isinstance(tables, dict):
-        return {}
-    return {str(k): str(v.get("name") or k) for k, v in tables.items() if isinstance(v, dict)}
+def compared(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [c for c in changes if c.get("reason") != Reason.TYPE_UNKNOWN]
 
 
-def _who(c: Change, names: Mapping[str, str]) -> str:
-    table = names.get(c.table or "", c.table or "")
-    if c.field is None:
-        label = c.name or table
-        return f"{label} ({c.table_id})" if c.table_id else label
-    label = f"{table} › {c.name or c.field}"
-    return f"{label} ({c.field_id})" if c.field_id else label
+def log_line(change: Mapping[str, Any], docs: Sequence[Mapping[str, Any]]) -> str:
+    """A change's sentence for the job log, without markdown."""
+    text = sentence(change, docs, BASE).replace("**", "")
+    return text.replace("\\", "").replace("`", "")
 
 
-def sentence(c: Change, names: Mapping[str, str], *, bold: bool = True) -> str:
-    """One change as a reviewer reads it (`bold=False` for a log line)."""
-    who = f"**{_who(c, names)}**" if bold else _who(c, names)
-    what = "table" if c.field is None else "field"
-    if c.kind == "removed":
-        text = f"{who}: a {what} of the spec that the base does not have"
-    elif c.kind == "added":
-        kind = f" ({c.after['type']})" if isinstance(c.after, dict) and "type" in c.after else ""
-        text = f"{who}: in the base{kind}, not described by the spec (`{c.path}`)"
-    elif c.kind == "renamed":
-        text = f"{who}: named “{c.before['name']}” in the spec, “{c.after['name']}” in the base"
-    elif c.reason == "link-changed":
-        text = f"{who}: links to `{c.before}` in the spec, to `{c.after}` in the base"
-    elif c.reason == "type-unknown":
-        text = f"{who}: type `{c.before}` in the spec, `{c.after}` in the base: not compared"
-    else:
-        text = f"{who}: type `{c.before}` in the spec, `{c.after}` in the base"
-    reason = REASONS.get(c.reason or "")
-    mark = "⚠️ breaking: " if c.breaking else ""
-    return f"- {mark}{text}" + (f" ({reason})" if reason and c.breaking else "")
-
-
-def _grouped(changes: Sequence[Change], names: Mapping[str, str]) -> list[str]:
-    """Breaking sentences first, then the rest grouped under their table."""
-    lines = [sentence(c, names) for c in changes if c.breaking]
-    rest = [c for c in changes if not c.breaking]
-    tables: dict[str, list[Change]] = {}
-    for c in rest:
-        tables.setdefault(c.table or "", []).append(c)
-    for table, group in tables.items():
-        lines.append(f"- **{names.get(table, table)}**: {len(group)} more")
-        lines += ["  " + sentence(c, names) for c in group]
-    return lines
-
-
-def change_list(changes: Sequence[Change], names: Mapping[str, str], budget: int) -> str:
-    """The sentences, the first few open and the rest collapsed, within `budget`."""
-    lines = _grouped(changes, names)
-    shown, used = [], 0
-    for line in lines:
-        if used + len(line) + 1 > budget:
-            break
-        shown.append(line)
-        used += len(line) + 1
-    text = "\n".join(shown[:OPEN_LINES]) + "\n"
-    if len(shown) > OPEN_LINES:
-        text += (
-            f"\n<details><summary>{len(shown) - OPEN_LINES} more line(s)</summary>\n\n"
-            + "\n".join(shown[OPEN_LINES:])
-            + "\n\n</details>\n"
+def _row(peer: Mapping[str, Any], run: texts.Run, fails: bool) -> Row:
+    repo = str(peer.get("repository"))
+    changes = peer.get("changes") or []
+    counted = changelist.counts(compared(changes))
+    spec = code(run.schema_path)
+    if peer.get("status") == Status.FAILED:
+        message = escape(str(peer.get("message") or "")) or "Re-run the job."
+        return Row(repo, Severity.FAIL, "could not be read", "—", "—", message)
+    if peer.get("drift"):
+        return Row(
+            repo,
+            Severity.FAIL if fails else Severity.WARN,
+            "differs from the spec",
+            "—",
+            counted,
+            f"Change the base in Airtable to match the spec, or {spec} to describe the base.",
         )
-    if len(shown) < len(lines):
-        text += f"\n_{len(lines) - len(shown)} more line(s) are only in the JSON report._\n"
-    return text
+    skipped = len(unknown(changes))
+    if skipped:
+        status = f"in sync; {texts.plural(skipped, 'type', 'types')} not compared"
+        return Row(repo, Severity.OK, status, "—", "—", "Check the note's types by hand.")
+    return Row(repo, Severity.OK, "in sync", "—", "—", "Nothing to do.")
 
 
-def suggested(result: PeerResult) -> str:
-    ids = result.suggested_ids or {}
-    if not ids:
-        return ""
-    rows = "\n".join(f"| `{path}` | `{value}` |" for path, value in ids.items())
-    return (
-        f"\n<details><summary>{len(ids)} spec entr{'y has' if len(ids) == 1 else 'ies have'} "
-        "no id; the base's ids, to complete the spec</summary>\n\n"
-        f"| Spec path | Id in the base |\n|---|---|\n{rows}\n\n</details>\n"
+def build(report: Mapping[str, Any], run: texts.Run, docs: texts.Docs) -> Model:
+    """The model of airtable mode's report: its one peer, the base."""
+    (peer,) = report.get("peers") or [{}]
+    base = code(str(peer.get("repository", "")).partition(":")[2])
+    spec = code(run.schema_path)
+    changes = peer.get("changes") or []
+    outcome = gate.outcome(report)
+    row = _row(peer, run, bool(outcome and outcome[0]))
+    if peer.get("status") == Status.FAILED:
+        verdict = f"Airtable check failed: {spec} against base {base}"
+        consequence = "This check **fails**: the base's schema could not be read."
+    elif peer.get("drift"):
+        counted = changelist.counts(compared(changes))
+        verdict = f"Airtable drift: base {base} differs from {spec}: {counted}"
+        consequence = outcome[1] if outcome else "This check **only warns**."
+    else:
+        verdict = f"Airtable base {base} matches {spec}"
+        consequence = "This check **passes**."
+    model = Model(verdict, row.severity, consequence, [row], words=BASE)
+    shown = compared(changes)
+    if shown:
+        title = f"Where base {base} differs: what {spec} expects → what the base has"
+        model.sections.append((title, shown, docs.get(str(peer.get("repository")), ())))
+    return model
+
+
+def notes(peer: Mapping[str, Any], docs: Sequence[Mapping[str, Any]]) -> str:
+    """The types not compared, and the ids to add to the spec."""
+    return _not_compared(unknown(peer.get("changes") or []), docs) + _ids(
+        peer.get("suggested_ids") or {}
     )
 
 
-def _verdict(path: str, result: PeerResult) -> str:
-    base = result.repository.partition(":")[2]
-    if result.status == "failed":
-        return f"## ❌ Airtable check failed: `{path}` against base `{base}`\n\n{result.message}\n"
-    if not result.drift:
-        unknown = sum(c.reason == "type-unknown" for c in result.changes)
-        note = f" ({unknown} type(s) not compared)" if unknown else ""
-        return f"## ✅ Airtable base `{base}` matches `{path}`{note}\n"
-    icon = "❌" if result.breaking else "⚠️"
-    return f"## {icon} Airtable base `{base}` differs from `{path}`: {counts(result.changes)}\n"
-
-
-def _effect(result: PeerResult, fails: bool) -> str:
-    if result.status == "failed" or not result.drift:
+def _not_compared(changes: Sequence[Mapping[str, Any]], docs: Sequence[Mapping[str, Any]]) -> str:
+    if not changes:
         return ""
-    if fails:
-        return (
-            "\nThis check fails: the base and the spec disagree (`fail-on`). "
-            "Change the base in Airtable, or the spec to describe the base.\n"
-        )
-    return "\nThis check only warns: `fail-on` does not name this drift.\n"
+    lines = [
+        f"> - {subject(facts(c, docs), str(c.get('path')))}: {code(str(c.get('before')))} in the "
+        f"spec, {code(str(c.get('after')))} in the base"
+        for c in changes[:NOTED]
+    ]
+    if len(changes) > NOTED:
+        lines.append(f"> - and {len(changes) - NOTED:,} more (the JSON report has every one)")
+    return (
+        "> [!NOTE]\n> Not compared, and not drift: types this version of schema-sync cannot "
+        "match against the spec. Check them by hand.\n>\n" + "\n".join(lines) + "\n\n"
+    )
 
 
-def body(path: str, local: Spec, result: PeerResult, *, fails: bool) -> str:
-    text = _verdict(path, result) + _effect(result, fails)
-    if result.changes:
-        text += "\n" + change_list(result.changes, table_names(local), BUDGET)
-    text += suggested(result)
-    version = f"spec version `{local.version}`, " if local.version else ""
-    text += f"\n{version}SHA-256 `{local.sha256[:12]}…`\n"
-    return text
+def _ids(ids: Mapping[str, str]) -> str:
+    if not ids:
+        return ""
+    entries = list(ids.items())
+    width = max(len(path) for path, _ in entries[:LISTED_IDS])
+    lines = [f"{path.ljust(width)}  id: {found}" for path, found in entries[:LISTED_IDS]]
+    more = len(entries) - LISTED_IDS
+    rest = f"\n{more:,} more are in the report's `peers[0].suggested_ids`.\n" if more > 0 else ""
+    count = texts.plural(len(entries), "entry has", "entries have")
+    return (
+        f"<details><summary>🟡 {count} no id in the spec: the base's ids, "
+        "to add</summary>\n\nMatched by name this time. Give each entry its `id:`, "
+        "so a rename in Airtable is a rename, not a removal:\n\n"
+        "```text\n" + "\n".join(lines) + f"\n```\n{rest}\n</details>\n\n"
+    )
 
 
-def footer(ctx: Context) -> str:
-    sha = ctx.sha[:7] if ctx.sha else "working tree"
-    return f"\n<sub>schema-sync · {ctx.repository} @ {sha} · {utc_now()}</sub>\n"
+def _text(report: Mapping[str, Any], run: texts.Run, docs: texts.Docs, top: str) -> str:
+    (peer,) = report.get("peers") or [{}]
+    extra = notes(peer, docs.get(str(peer.get("repository")), ()))
+    return texts.compose(build(report, run, docs), run, top=top, after=extra)
 
 
-def comment(path: str, local: Spec, result: PeerResult, ctx: Context, *, fails: bool) -> str:
-    return fit(f"{marker(path)}\n{body(path, local, result, fails=fails)}{footer(ctx)}")
+def comment(report: Mapping[str, Any], run: texts.Run, docs: texts.Docs) -> str:
+    """The sticky pull request comment, under airtable mode's own marker."""
+    return _text(report, run, docs, f"{marker(run.schema_path)}\n")
 
 
-def summary(path: str, local: Spec, result: PeerResult, ctx: Context, *, fails: bool) -> str:
-    return fit(body(path, local, result, fails=fails) + footer(ctx))
+def summary(report: Mapping[str, Any], run: texts.Run, docs: texts.Docs) -> str:
+    """The step summary: the comment without its marker."""
+    return _text(report, run, docs, "")

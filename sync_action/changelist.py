@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sync_action.sentences import ChangeData, escape, facts, sentence
+from sync_action.sentences import COPIES, ChangeData, Words, escape, facts, sentence
 
 SHORT = 12  # lists up to this long are shown whole, without collapsing
 FIRST_BREAKING = 10  # long lists show this many breaking changes before the groups
@@ -63,18 +63,21 @@ def _group_key(change: ChangeData, docs: Sequence[Mapping[str, Any]]) -> tuple[A
 
 
 def render(
-    changes: Sequence[ChangeData], docs: Sequence[Mapping[str, Any]], budget: int
+    changes: Sequence[ChangeData],
+    docs: Sequence[Mapping[str, Any]],
+    budget: int,
+    words: Words = COPIES,
 ) -> tuple[str, int]:
     """Markdown for `changes` within `budget` characters, and how many were left out."""
     items = ordered(changes)
     room = Budget(budget)
     parts: list[str] = []
     if len(items) <= SHORT:
-        _bullets(parts, [sentence(c, docs) for c in items], room)
+        _bullets(parts, [sentence(c, docs, words) for c in items], room)
         return "".join(parts), room.omitted
     head = [c for c in items if c.get("breaking")][:FIRST_BREAKING]
     if head:
-        _bullets(parts, [sentence(c, docs) for c in head], room)
+        _bullets(parts, [sentence(c, docs, words) for c in head], room)
         parts_text = "\n" if parts else ""
         room.take(parts, parts_text)
     rest = items[len(head) :]
@@ -82,7 +85,7 @@ def render(
     for change in rest:
         groups.setdefault(_group_key(change, docs), []).append(change)
     for key in sorted(groups, key=lambda k: k[0]):
-        _group(parts, key[1], groups[key], docs, room)
+        _group(parts, key[1], groups[key], docs, room, words)
     return "".join(parts), room.omitted
 
 
@@ -99,6 +102,7 @@ def _group(
     changes: list[ChangeData],
     docs: Sequence[Mapping[str, Any]],
     room: Budget,
+    words: Words,
 ) -> None:
     """One table's changes, collapsed; cut inside the block when the budget runs out."""
     breaking = sum(bool(c.get("breaking")) for c in changes)
@@ -112,7 +116,7 @@ def _group(
         return
     room.left -= len(head) + len(tail)
     inner: list[str] = []
-    _bullets(inner, [sentence(c, docs) for c in changes], room)
+    _bullets(inner, [sentence(c, docs, words) for c in changes], room)
     parts.extend([head, *inner, tail])
 
 

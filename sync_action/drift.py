@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sync_action import gate, provenance, report, texts
+from sync_action import gate, provenance, report, sticky_comment, texts
 from sync_action.compare import PeerResult, compare
 from sync_action.config import Config
-from sync_action.errors import EXIT_OK, Forbidden, RemoteError, most_severe
+from sync_action.errors import EXIT_OK, RemoteError, most_severe
 from sync_action.hosting import Hosting
 from sync_action.modes_common import context, fan_out, text_docs, text_run
 from sync_action.pr_change import PullChange
@@ -99,7 +99,7 @@ def run(
     alarms = gate.alarms(cfg, results, change)
     gate_code = gate.report(cfg, alarms, runner)
     ctx = context(cfg)
-    if should_comment(cfg):
+    if sticky_comment.wanted(cfg):
         checks = gate.to_json(cfg, alarms)
         comment_code = upsert_comment(
             cfg, comment_host or host, local, results, ctx, runner, change, checks
@@ -131,16 +131,6 @@ def _log(runner: Runner, result: PeerResult, change: PullChange | None) -> None:
         )
 
 
-def should_comment(cfg: Config) -> bool:
-    return (
-        cfg.comment
-        and not cfg.dry_run
-        and cfg.uses_api
-        and cfg.pr_number is not None
-        and bool(cfg.repository)
-    )
-
-
 def marker(cfg: Config) -> str:
     return f"<!-- schema-sync:drift:{cfg.schema_path} -->"
 
@@ -155,39 +145,12 @@ def upsert_comment(
     change: PullChange | None = None,
     checks: Sequence[dict[str, object]] = (),
 ) -> int:
-    """One sticky comment: created when there is something to say (drift, a pending
-    consumer, or this pull request changes the file), edited on re-runs, flipped to
-    'in sync'.
-
-    A token that may not comment (a fork's) only warns; any other failure is exit 3."""
-    assert cfg.pr_number is not None
+    """The sticky comment, worth creating on drift, a pending consumer, or when this pull
+    request changes the file; edited on re-runs, flipped to 'in sync'."""
     tag = marker(cfg)
     data = report.build(local, results, ctx, change, checks)
     body = texts.comment(tag, data, text_run(cfg), text_docs(local, results))
-    try:
-        existing = host.find_comment(cfg.repository, cfg.pr_number, tag)
-        worth_saying = any(r.drift or r.status == Status.PENDING for r in results) or (
-            change is not None and change.touches(local)
-        )
-        if existing is None:
-            if worth_saying:
-                host.create_comment(cfg.repository, cfg.pr_number, body)
-        elif _without_footer(existing.body) != _without_footer(body):
-            host.edit_comment(cfg.repository, existing.id, body)
-    except Forbidden as exc:
-        runner.warning(
-            f"Could not comment on pull request #{cfg.pr_number} ({exc.message}); "
-            "the report is in the step summary instead. A pull request from a fork gets a "
-            "read-only token.",
-            title="No permission to comment",
-        )
-    except RemoteError as exc:
-        runner.error(
-            f"Could not update the pull request comment: {exc.message}", title="Comment not updated"
-        )
-        return exc.exit_code
-    return EXIT_OK
-
-
-def _without_footer(body: str) -> str:
-    return body.rsplit("<sub>schema-sync", 1)[0]
+    worth_saying = any(r.drift or r.status == Status.PENDING for r in results) or (
+        change is not None and change.touches(local)
+    )
+    return sticky_comment.upsert(cfg, host, runner, tag, body, worth_saying=worth_saying)

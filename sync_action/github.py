@@ -323,7 +323,7 @@ class GitHubHosting(StatusReads, ReviewsAndLabels):
         return self._call(f"looking for the open pull request from {branch}", repo, first)
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
-        login = self.comment_author()
+        login = self.comment_author(repo)
 
         def ours(user: Any) -> bool:
             return login is None or (user is not None and str(user.login).lower() == login.lower())

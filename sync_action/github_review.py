@@ -20,6 +20,7 @@ class ReviewsAndLabels:
 
     _token: str
     _app: object | None
+    _login: str | None = None
 
     def _attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
         raise NotImplementedError
@@ -49,16 +50,25 @@ class ReviewsAndLabels:
             lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
         )
 
-    def comment_author(self) -> str | None:
-        """The account this hosting writes as, when the token says so without a request.
+    def own_login(self, repo: str) -> str:
+        raise NotImplementedError
+
+    def comment_author(self, repo: str) -> str | None:
+        """The account this hosting writes as, so that only its own comments are edited.
 
         A workflow's GITHUB_TOKEN (an installation token, `ghs_`) writes as
-        github-actions[bot]; GitHub does not answer `GET /user` for it. For other
-        tokens None: every comment with the marker is taken as the action's own.
+        github-actions[bot], and GitHub does not answer `GET /user` for it; a personal
+        access token's account is what `GET /user` answers (one request, once per run).
+        With a GitHub App (`app-id`) None: its `<slug>[bot]` account is not known without
+        the app's own credentials, so a comment with the marker is taken as the action's.
         """
-        if self._app is None and self._token.startswith("ghs_"):
+        if self._app is not None:
+            return None
+        if self._token.startswith("ghs_"):
             return ACTIONS_BOT
-        return None
+        if self._login is None:
+            self._login = self.own_login(repo)
+        return self._login
 
     def remove_label(self, repo: str, number: int, label: str) -> None:
         """One request; a label that is no longer there (404) is fine."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sync_action.vocabulary import Reason
@@ -28,6 +28,29 @@ REASONS: dict[str, str] = {
     Reason.LINK_CHANGED: "links to another table",
 }
 DECLARED = Reason.DECLARED_IN_DEPRECATIONS
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a kind of change and a reason are said: between two copies (drift, sync), or
+    from the spec (what the app expects) to a live base (what exists)."""
+
+    added: str = "added"
+    removed: str = "removed"
+    reasons: Mapping[str, str] = field(default_factory=lambda: dict(REASONS))
+
+
+COPIES = Words()
+BASE = Words(
+    added="only in the base",
+    removed="not in the base",
+    reasons={
+        Reason.REMOVED: "the app expects it",
+        Reason.TYPE_CHANGED: "the app reads another kind of value",
+        Reason.LINK_CHANGED: "the app follows the link to another table",
+        Reason.RENAMED_UNDECLARED: "the app looks it up by the spec's name",
+    },
+)
 _SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")
 
 
@@ -181,17 +204,19 @@ def value(item: Any) -> str:
     return escape(text)
 
 
-def predicate(change: ChangeData, f: Facts) -> str:
+def predicate(change: ChangeData, f: Facts, words: Words = COPIES) -> str:
     """What happened to the subject, in words."""
     kind, before, after = change.get("kind"), change.get("before"), change.get("after")
+    if f.reason == Reason.TYPE_UNKNOWN:
+        return f"type not compared: {value(before)} in the spec, {value(after)} in the base"
     if kind == "renamed":
         return _renamed(before, after, f.reason == DECLARED)
     entry = "field" if f.field else "table"
     if f.attribute is None and f.table is not None:
         if kind == "added":
-            return f"{entry} added" + _entry_detail(after, f.field is None)
+            return f"{entry} {words.added}" + _entry_detail(after, f.field is None)
         if kind == "removed":
-            return f"{entry} removed" + _entry_detail(before, f.field is None)
+            return f"{entry} {words.removed}" + _entry_detail(before, f.field is None)
     attr = f.attribute or ""
     if attr == "required" and kind != "removed" and isinstance(after, bool):
         return "now required" if after else "no longer required"
@@ -234,12 +259,14 @@ def _renamed(before: Any, after: Any, declared: bool) -> str:
     return text + (" (declared in `deprecations`)" if declared else "")
 
 
-def sentence(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> str:
+def sentence(
+    change: ChangeData, docs: Sequence[Mapping[str, Any]] = (), words: Words = COPIES
+) -> str:
     """`Meals › Calories (fldUOPuN6n39Aj1v7): type number → integer`, and why it breaks."""
     f = facts(change, docs)
-    text = f"{subject(f, str(change.get('path', '')))}: {predicate(change, f)}"
+    text = f"{subject(f, str(change.get('path', '')))}: {predicate(change, f, words)}"
     if change.get("breaking"):
-        reason = REASONS.get(f.reason or "", "")
+        reason = words.reasons.get(f.reason or "", "")
         text += f" — **breaking**{': ' + reason if reason else ''}"
     return text
 

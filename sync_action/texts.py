@@ -24,7 +24,7 @@ from typing import Any
 
 from sync_action import changelist, consequence, gate
 from sync_action.consequence import next_version, pr_number, sync_outcome
-from sync_action.sentences import code, escape
+from sync_action.sentences import COPIES, Words, code, escape
 from sync_action.vocabulary import Finding, Status
 
 LIMIT = 65_536
@@ -92,6 +92,7 @@ class Model:
         default_factory=list
     )  # (title, changes, docs)
     notes: list[str] = field(default_factory=list)  # alerts between the consequence and the rows
+    words: Words = COPIES
 
 
 # --- one repository --------------------------------------------------------------
@@ -378,7 +379,7 @@ def sections(model: Model, run: Run, budget: int) -> str:
         title, changes, docs = todo.pop(0)
         share = max(budget // (len(todo) + 1), 0)
         head = f"#### {title}\n\n"
-        body, cut = changelist.render(changes, docs, max(share - len(head) - 2, 0))
+        body, cut = changelist.render(changes, docs, max(share - len(head) - 2, 0), model.words)
         text = head + body + "\n"
         omitted += cut
         parts.append(text)
@@ -416,12 +417,12 @@ def fit(text: str) -> str:
     return text[: LIMIT - len(note)] + note
 
 
-def compose(model: Model, run: Run, top: str = "", extra: str = "") -> str:
-    """Heading, consequence, rows, then the changes in the budget that is left."""
+def compose(model: Model, run: Run, top: str = "", extra: str = "", after: str = "") -> str:
+    """Heading, consequence, rows, then the changes in the budget that is left, then notes."""
     fixed = top + _heading(model) + table(model.rows, run) + extra
     end = footer(run, [model.severity, *(r.severity for r in model.rows)])
-    budget = LIMIT - len(fixed) - len(end) - RESERVE
-    return fit(fixed + sections(model, run, budget) + end)
+    budget = LIMIT - len(fixed) - len(after) - len(end) - RESERVE
+    return fit(fixed + sections(model, run, budget) + after + end)
 
 
 def comment(marker: str, report: Mapping[str, Any], run: Run, docs: Docs) -> str:

@@ -198,6 +198,19 @@ def test_an_airtable_type_not_yet_known_is_a_warning_not_drift(
     assert any("Type not compared" in line for line in run.commands("warning"))
 
 
+def test_a_type_not_compared_is_a_note_in_the_summary(workspace, github, local_airtable, base):
+    builder.field(base, "Meals", "Calories").update(type="hologram", options={})
+    summary = airtable_run(workspace, github, local_airtable).summary
+    assert f"Airtable base `{BASE}` matches" in summary
+    assert "> [!NOTE]\n> Not compared, and not drift" in summary and "`hologram`" in summary
+
+
+def test_the_summary_lists_the_ids_to_add(workspace, github, local_airtable, base):
+    summary = airtable_run(workspace, github, local_airtable).summary
+    full_name = builder.field(base, "Users", "Full Name")["id"]
+    assert "tables.users.fields.full_name" in summary and f"id: {full_name}" in summary
+
+
 def test_fields_without_ids_are_matched_by_name_and_get_suggested_ids(
     workspace, github, local_airtable, base
 ):
@@ -243,7 +256,8 @@ def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(
     airtable_run(workspace, github, local_airtable, event_name="pull_request", event=event)
     (comment,) = pr_comments(github)
     assert comment.body.startswith(MARKER + "\n")
-    assert "Meals › Calories" in comment.body and "fails" in comment.body
+    assert "Meals › Calories" in comment.body and "**fails**" in comment.body
+    assert "field not in the base" in comment.body and "the app expects it" in comment.body
 
 
 def test_the_comment_says_in_sync_once_the_base_is_fixed(workspace, github, local_airtable, base):

@@ -197,6 +197,25 @@ def test_a_comment_by_someone_else_with_the_marker_is_never_edited(workspace, gi
     assert comments[1].user == "github-actions[bot]"
 
 
+def test_a_personal_token_edits_only_its_own_accounts_comment(workspace, github, breaking):
+    """A personal access token's account is what GET /user answers: a comment with the
+    marker by anyone else is left alone, the action's own is edited in place."""
+    token = "ghp_personalToken0123456789abcdefABCDEF"
+    github.add_token(token, login="schema-bot")
+    github.open_pull(SOURCE, "feature")
+    marker = f"<!-- schema-sync:drift:{SPEC_PATH} -->"
+    theirs = github.add_comment(SOURCE, 1, f"{marker}\nnot the action's", user="octocat")
+    inputs = {"peer-repos": CONSUMER, "comment-token": token}
+    for _ in range(2):
+        run_action(workspace, github, inputs, event_name="pull_request",
+                   event=pull_request_event(1))
+
+    comments = github.comments(SOURCE, 1)
+    assert [c.user for c in comments] == ["octocat", "schema-bot"]
+    assert comments[0].id == theirs.id and comments[0].body.endswith("not the action's")
+    assert len(github.requests("GET", "/user")) == 2  # once a run
+
+
 def test_an_empty_comment_token_means_token(workspace, github, breaking):
     github.open_pull(SOURCE, "feature")
     run = run_action(
