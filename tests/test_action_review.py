@@ -207,8 +207,9 @@ def test_a_personal_token_edits_only_its_own_accounts_comment(workspace, github,
     theirs = github.add_comment(SOURCE, 1, f"{marker}\nnot the action's", user="octocat")
     inputs = {"peer-repos": CONSUMER, "comment-token": token}
     for _ in range(2):
-        run_action(workspace, github, inputs, event_name="pull_request",
-                   event=pull_request_event(1))
+        run_action(
+            workspace, github, inputs, event_name="pull_request", event=pull_request_event(1)
+        )
 
     comments = github.comments(SOURCE, 1)
     assert [c.user for c in comments] == ["octocat", "schema-bot"]
