@@ -135,3 +135,11 @@ def counts(changes: Sequence[ChangeData]) -> str:
     if breaking:
         text += f", {breaking:,} breaking"
     return f"{text} ({', '.join(kinds)})" if kinds else text
+
+
+def short_counts(changes: Sequence[ChangeData]) -> str:
+    """`3 (1 breaking)`: the count for a table cell, the kinds left to the list below."""
+    if not changes:
+        return ""
+    breaking = sum(bool(c.get("breaking")) for c in changes)
+    return f"{len(changes):,}" + (f" ({breaking:,} breaking)" if breaking else "")

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from sync_action.status import Overview
 
 TITLE = "Schema sync dashboard"
-WORDS = {
-    IN_SYNC: "✅ in sync",
-    BEHIND: "⚠️ behind",
-    EDITED: "❌ edited locally",
-    MISSING: "❌ missing",
-    FAILED: "❌ not read",
+WORDS = {  # the marks of the comment's scale: 🔴 a failure, 🟡 needs a person, 🟢 nothing to do
+    IN_SYNC: "🟢 in sync",
+    BEHIND: "🟡 behind",
+    EDITED: "🟡 edited locally",
+    MISSING: "🟡 missing",
+    FAILED: "🔴 not read",
 }
 REVIEW = {
     "approved": "approved",
@@ -73,13 +73,7 @@ def verdict(view: Overview) -> str:
     if stale:
         text += f"; {stale} sync pull request{'s' if stale != 1 else ''} older than "
         text += f"{view.max_pr_age:g} days"
-    mark = (
-        "✅"
-        if counts[IN_SYNC] == total
-        else "❌"
-        if counts[EDITED] + counts[MISSING] + counts[FAILED]
-        else "⚠️"
-    )
+    mark = "🟢" if counts[IN_SYNC] == total else "🔴" if counts[FAILED] else "🟡"
     return f"{mark} {text}."
 
 
@@ -91,23 +85,30 @@ def next_step(result: PeerResult, source: str) -> str:
     if result.status == IN_SYNC:
         return "Nothing to do."
     if result.status == EDITED:
+        then = f"merge {_link(result)}" if metrics.pr_url else "run the sync"
         return (
             f"Someone edited {repo}'s copy: move the edit into {source} (or drop it), "
-            "then merge the sync pull request that replaces it."
+            f"then {then}, which replaces the copy."
         )
     if not metrics.pr_url:
         where = "add the file" if result.status == MISSING else "bring the copy up to date"
         return f"No sync pull request is open: run the sync workflow in {source} to {where}."
-    step = f"Review and merge {_link(result)} in {repo}"
-    if metrics.review_decision == "changes-requested":
-        step = f"Address the requested changes on {_link(result)}, then merge it"
-    elif metrics.review_decision == "approved":
-        step = f"Merge {_link(result)} in {repo}: it is approved"
+    pull = _link(result)
     if metrics.mergeable is False:
-        step += "; it has conflicts: re-run the sync with `force-sync: true` to rebuild it"
-    if metrics.stale:
-        step += f" (open for {_days(metrics.pr_age_days)})"
-    return step + "."
+        then = (
+            "address the requested changes and merge it"
+            if metrics.review_decision == "changes-requested"
+            else "merge it"
+        )
+        return (
+            f"{pull} has conflicts: re-run the sync in {source} with `force-sync: true` "
+            f"to rebuild it, then {then}."
+        )
+    if metrics.review_decision == "changes-requested":
+        return f"Address the requested changes on {pull}, then merge it."
+    if metrics.review_decision == "approved":
+        return f"Merge {pull}: it is approved."
+    return f"Review and merge {pull}."
 
 
 def _row(result: PeerResult, view: Overview) -> str:
@@ -121,8 +122,8 @@ def _row(result: PeerResult, view: Overview) -> str:
     cells = [
         f"[{result.repository}]({view.server_url}/{result.repository})",
         WORDS.get(result.status, result.status),
-        f"`{metrics.version}`" if metrics.version else "",
-        pull,
+        f"`{metrics.version}`" if metrics.version else "—",
+        pull or "—",
         next_step(result, view.source).replace("|", "\\|"),
     ]
     return "| " + " | ".join(cells) + " |"
@@ -133,7 +134,7 @@ def _history_row(result: PeerResult) -> str:
     last = metrics.last_sync_at.strftime("%Y-%m-%d") if metrics.last_sync_at else "never"
     if metrics.last_sync_url:
         last = f"[{last}]({metrics.last_sync_url})"
-    latency = "" if metrics.sync_latency_hours is None else f"{metrics.sync_latency_hours:g} h"
+    latency = "—" if metrics.sync_latency_hours is None else f"{metrics.sync_latency_hours:g} h"
     interventions = str(metrics.interventions)
     if metrics.interventions:
         parts = []
@@ -170,12 +171,16 @@ def report_markdown(view: Overview) -> str:
         failed = "not counted" if view.failed_syncs is None else str(view.failed_syncs)
         lines.append(f"Failed runs of [{view.sync_workflow}]({runs}) in 90 days: {failed}.")
     if view.token_expires_at:
-        lines.append(f"The token expires on {view.token_expires_at:%Y-%m-%d}.")
+        lines.append(
+            f"The token expires on {view.token_expires_at:%Y-%m-%d}: renew it, and the "
+            "secret that holds it, before then."
+        )
     lines += [
         "",
         "<sub>Latency: from the source commit that changed the file to the merge of "
         "the sync pull request that brought it. Interventions: sync pull requests closed "
         "without merging, and commits by others on the open one. "
+        "🟢 nothing to do · 🟡 needs a person · 🔴 could not be read. "
         "Kept by schema-sync status mode; edits here are overwritten.</sub>",
     ]
     return "\n".join(lines) + "\n"

@@ -67,15 +67,10 @@ def _versions(peer: Mapping[str, Any], local: Mapping[str, Any]) -> str:
                 f"| Spec version | {now('version')} | {new('version')} |",
                 f"| `updated_at` | {now('updated_at')} | {new('updated_at')} |",
                 f"| Tables / fields | {shape} | {local.get('tables')} / {local.get('fields')} |",
-                f"| SHA-256 | {short(peer.get('hash'))} | {short(local.get('hash'))} |",
             ]
         )
         + f"\n\nSHA-256 of the file after merge: `{local.get('hash')}`\n\n"
     )
-
-
-def short(digest: Any) -> str:
-    return f"`{str(digest)[:12]}…`" if digest else "—"
 
 
 def _checks(changes: Sequence[Mapping[str, Any]], docs: Sequence[Mapping[str, Any]]) -> str:
@@ -149,5 +144,5 @@ def _footer(run: Run) -> str:
     )
     return (
         f"<sub>{made}. This branch is kept by schema-sync: edits to the file here are "
-        "replaced on the next sync; make changes in the source instead.</sub>\n"
+        f"replaced on the next sync; make changes in {run.repository} instead.</sub>\n"
     )

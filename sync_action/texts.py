@@ -17,13 +17,13 @@ person, 🔵 will resolve itself (pending), 🟢 nothing to do.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from sync_action import changelist, gate
+from sync_action import changelist, consequence, gate
+from sync_action.consequence import next_version, pr_number, sync_outcome
 from sync_action.sentences import COPIES, Words, code, escape
 from sync_action.vocabulary import Finding, Status
 
@@ -40,7 +40,12 @@ class Severity(IntEnum):
 
 
 ICONS = {Severity.OK: "🟢", Severity.INFO: "🔵", Severity.WARN: "🟡", Severity.FAIL: "🔴"}
-SCALE = "🔴 fails the check · 🟡 needs a person · 🔵 resolves after merge · 🟢 nothing to do"
+LEGEND = {
+    Severity.FAIL: "fails the check",
+    Severity.WARN: "needs a person",
+    Severity.INFO: "resolves after merge",
+    Severity.OK: "nothing to do",
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Model:
     sections: list[tuple[str, Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]]] = field(
         default_factory=list
     )  # (title, changes, docs)
+    notes: list[str] = field(default_factory=list)  # alerts between the consequence and the rows
     words: Words = COPIES
 
 
@@ -94,11 +100,6 @@ class Model:
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
-
-
-def pr_number(url: str) -> int | None:
-    found = re.search(r"/pull/(\d+)$", url or "")
-    return int(found.group(1)) if found else None
 
 
 def is_source(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> bool:
@@ -121,20 +122,10 @@ def _pending_pr(peer: Mapping[str, Any]) -> str:
     return f"[{peer.get('repository')}#{number}]({peer['pr_url']})" if number else ""
 
 
-def next_version(version: str | None) -> str:
-    """A version to suggest when the same one was kept: the next patch."""
-    text = str(version or "").strip()
-    found = re.fullmatch(r"(v?)(\d+)\.(\d+)\.(\d+)", text)
-    if found:
-        v, major, minor, patch = found.groups()
-        return f"{v}{major}.{minor}.{int(patch) + 1}"
-    return "a new version"
-
-
 def versions(peer: Mapping[str, Any], local: Mapping[str, Any], source: bool) -> str:
     mine, theirs = local.get("version"), peer.get("version")
     if peer.get("missing"):
-        return "no file"
+        return "—"
     if theirs is None and not peer.get("drift"):
         theirs = mine  # identical bytes are not parsed again: the same version
     old, new = (theirs, mine) if source else (mine, theirs)
@@ -161,22 +152,24 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
     findings = [str(f) for f in peer.get("findings", [])]
     source = is_source(peer, run, local)
     changes = peer.get("changes") or []
-    words = changelist.counts(changes) if changes else ""
     version = versions(peer, local, source)
     link = _pending_pr(peer)
     fail = Severity.FAIL if run.fail_on_drift else Severity.WARN
-    other = repo if source else run.repository  # the side that is not this repository
+    other = repo  # the side that is not this repository
 
     def row(sev: Severity, text: str, step: str) -> Row:
-        return Row(repo, sev, text, version, words, step)
+        return Row(repo, sev, text, version, changelist.short_counts(changes), step)
 
     if status == Status.FAILED:
         return row(Severity.FAIL, "could not be checked", _message(peer, "Re-run the job."))
-    if status == Status.REFUSED or {Finding.VERSION_NOT_BUMPED, Finding.VERSION_TOO_SMALL} & {
-        *findings
-    }:
+    version_findings = {Finding.VERSION_NOT_BUMPED, Finding.VERSION_TOO_SMALL} & {*findings}
+    if status == Status.REFUSED or (source and version_findings):
         sev = Severity.FAIL if status == Status.REFUSED or run.fail_on_drift else Severity.WARN
-        return row(sev, "refused: version not bumped", _refusal(peer, local, run) + ".")
+        small = Finding.VERSION_TOO_SMALL in findings
+        words = "version too small" if small else "same version, other content"
+        if status == Status.REFUSED:
+            words = f"refused: {words}"
+        return row(sev, words, _refusal(peer, local, run) + ".")
     if status in (Status.CREATED, Status.UPDATED):
         return row(
             Severity.OK,
@@ -212,28 +205,33 @@ def describe(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> Row
     if Finding.EDITED_LOCALLY in findings:
         if source:
             step = (
-                f"{repo} edited its copy: move those edits into `{run.schema_path}` here, "
-                f"or agree with {repo}'s maintainers to drop them; a sync undoes them."
+                f"{repo} edited its copy: move the edits to keep into {run.repository}'s "
+                f"`{run.schema_path}`, or agree with {repo}'s maintainers to drop them; "
+                "a sync undoes them."
             )
         else:
             step = (
-                f"This repository's copy was edited here: make the change in {other} "
-                f"(the source) instead, or revert it here."
+                f"{run.repository}'s copy was edited: make the change in {other} "
+                f"(the source) instead, or revert it in {run.repository}."
             )
-        return row(fail if not link else Severity.WARN, "edited locally", step)
+        words = "edited locally" if source else f"{run.repository}'s copy edited"
+        return row(fail if not link else Severity.WARN, words, step)
     if link:
         return row(
             Severity.WARN if source else fail, "behind; sync pull request open", f"Merge {link}."
         )
-    behind = "behind: holds an earlier version of the source's file"
-    if Finding.BEHIND_SOURCE not in findings:
-        behind = "behind"
+    behind = "behind the source" if Finding.BEHIND_SOURCE in findings else "behind"
     if source:
-        return row(fail, behind, f"Run the sync (`mode: sync`) to open a pull request in {repo}.")
+        return row(
+            fail,
+            behind,
+            f"Run the sync workflow in {run.repository} (`mode: sync`); "
+            f"it opens a pull request in {repo}.",
+        )
     return row(
         fail,
-        "differs from the source",
-        f"Make the change in {other}, the source; its sync replaces this copy.",
+        "behind the source" if Finding.BEHIND_SOURCE in findings else "differs from the source",
+        f"Make the change in {other}, the source; its sync replaces {run.repository}'s copy.",
     )
 
 
@@ -264,8 +262,11 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
     model = Model(_verdict(report, run, peers, rows), severity, "", rows)
     model.consequence = _consequence(rows, run)
     if outcome := gate.outcome(report):  # drift mode: `fail-on` decides
-        fails, model.consequence = outcome
+        fails = outcome[0]
+        model.consequence = consequence.consequence(report, run.schema_path)
         model.severity = Severity.FAIL if fails else min(model.severity, Severity.WARN)
+    if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
+        model.notes.append(_edits_synced_copy(local, run))
     if isinstance(own, Mapping) and own.get("changes"):
         title = f"This pull request's change to `{run.schema_path}`"
         model.sections.append((title, own["changes"], docs.get("", ())))
@@ -279,11 +280,22 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
 
 
 def _direction(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> str:
+    """The section title: what a sync changes in the consumer, read consumer → source."""
     repo = str(peer.get("repository"))
-    if is_source(peer, run, local):
-        return f"What a sync changes in {repo} (from {repo}'s copy to {run.repository}'s)"
-    here = run.repository
-    return f"What the source {repo} has that {here} lacks (from {here}'s copy to {repo}'s)"
+    consumer, source = (
+        (repo, run.repository) if is_source(peer, run, local) else (run.repository, repo)
+    )
+    return f"What a sync changes in {consumer} ({consumer} → {source})"
+
+
+def _edits_synced_copy(local: Mapping[str, Any], run: Run) -> str:
+    """A consumer's pull request that edits its copy: the change belongs in the source."""
+    source = str(local.get("owner_repo") or "the source")
+    return (
+        f"> [!WARNING]\n> This pull request edits `{run.schema_path}`, a copy synced from "
+        f"{source}: make the change in {source} instead. Its next sync brings the change to "
+        f"{run.repository}, and would undo an edit made only here.\n\n"
+    )
 
 
 def _verdict(
@@ -294,7 +306,12 @@ def _verdict(
     pending = [p for p in peers if p.get("status") == Status.PENDING]
     own = report.get("pull_request")
     counted = changelist.counts(_distinct(differ))
+    if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
+        source = (report.get("local") or {}).get("owner_repo") or "the source"
+        return f"This pull request edits {path}, a copy synced from {source}"
     if differ:
+        if len(peers) == 1:
+            return f"Schema drift: {path} differs from {differ[0].get('repository')}: {counted}"
         of = plural(len(peers), "repository", "repositories")
         return f"Schema drift: {path} differs in {len(differ)} of {of}: {counted}"
     if isinstance(own, Mapping) and own.get("changes"):
@@ -334,7 +351,8 @@ def _consequence(rows: Sequence[Row], run: Run) -> str:
 
 
 def _heading(model: Model) -> str:
-    return f"### {ICONS[model.severity]} {model.verdict}\n\n{model.consequence}\n\n"
+    notes = "".join(model.notes)
+    return f"### {ICONS[model.severity]} {model.verdict}\n\n{model.consequence}\n\n{notes}"
 
 
 def table(rows: Sequence[Row], run: Run) -> str:
@@ -383,10 +401,12 @@ def cut_note(omitted: int, run: Run) -> str:
     )
 
 
-def footer(run: Run) -> str:
+def footer(run: Run, used: Sequence[Severity] = tuple(Severity)) -> str:
+    """Who wrote it, the run, and the meaning of the marks the text uses."""
     where = f"{run.repository} @ {run.sha[:7]}" if run.sha else run.repository
     link = f" · [run]({run.run_url})" if run.run_url else ""
-    return f"<sub>schema-sync · {where}{link} · {SCALE}</sub>\n"
+    legend = " · ".join(f"{ICONS[s]} {LEGEND[s]}" for s in sorted(set(used), reverse=True))
+    return f"<sub>schema-sync · {where}{link} · {legend}</sub>\n"
 
 
 def fit(text: str) -> str:
@@ -400,8 +420,9 @@ def fit(text: str) -> str:
 def compose(model: Model, run: Run, top: str = "", extra: str = "", after: str = "") -> str:
     """Heading, consequence, rows, then the changes in the budget that is left, then notes."""
     fixed = top + _heading(model) + table(model.rows, run) + extra
-    budget = LIMIT - len(fixed) - len(after) - len(footer(run)) - RESERVE
-    return fit(fixed + sections(model, run, budget) + after + footer(run))
+    end = footer(run, [model.severity, *(r.severity for r in model.rows)])
+    budget = LIMIT - len(fixed) - len(after) - len(end) - RESERVE
+    return fit(fixed + sections(model, run, budget) + after + end)
 
 
 def comment(marker: str, report: Mapping[str, Any], run: Run, docs: Docs) -> str:
@@ -413,31 +434,8 @@ def summary(report: Mapping[str, Any], run: Run, docs: Docs) -> str:
     """The step summary: drift reads like the comment; sync leads with its outcome."""
     model = build(report, run, docs)
     if run.mode == "sync":
-        model.verdict = sync_outcome(report, run)
+        model.verdict = sync_outcome(report, run.schema_path)
         model.consequence = ""
         model.sections = [s for s in model.sections if not s[0].startswith("This pull request")]
         return compose(model, run).replace("\n\n\n\n", "\n\n")
     return compose(model, run)
-
-
-def sync_outcome(report: Mapping[str, Any], run: Run) -> str:
-    """`Sync of schema/X: opened strukt-app#4` — what the run did, first."""
-    local = report.get("local") or {}
-    said = []
-    for peer in report.get("peers") or []:
-        repo, status = str(peer.get("repository")), str(peer.get("status"))
-        number = pr_number(str(peer.get("pr_url") or ""))
-        ref = f"{repo}#{number}" if number else repo
-        said.append(
-            {
-                "created": f"opened {ref}",
-                "updated": f"updated {ref}",
-                "unchanged": f"{ref} unchanged",
-                "dry-run": f"{repo}: dry run, nothing written",
-                "refused": f"refused {repo}: set `spec_version` to "
-                f"{code(str(peer.get('required_version') or next_version(local.get('version'))))}"
-                " or later",
-                "failed": f"{repo} failed",
-            }.get(status, f"{repo}: {status}")
-        )
-    return f"Sync of `{run.schema_path}`: " + "; ".join(said or ["no consumers"])

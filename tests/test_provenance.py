@@ -96,7 +96,7 @@ def test_the_comment_says_the_consumer_is_behind(local_github, workspace, curren
     assert entry["provenance"]["state"] == "behind-source"
     assert entry["provenance"]["version"] == "v1.0.0"
     [comment] = local_github.comments(SOURCE, 1)
-    assert "behind: holds an earlier version of the source's file" in comment.body
+    assert "| behind the source |" in comment.body
     assert "behind" in run.summary
 
 

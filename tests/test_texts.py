@@ -141,7 +141,10 @@ def test_a_behind_consumer_says_how_to_sync_it(local, app):
     [row] = table_rows(comment(local, [result(local, app)]))
 
     assert "🔴" in row and "behind" in row
-    assert f"Run the sync (`mode: sync`) to open a pull request in {APP}." in row
+    assert (
+        f"Run the sync workflow in {SOURCE} (`mode: sync`); it opens a pull request in {APP}."
+        in (row)
+    )
     assert "`v1.0.0` → `v1.1.0`" in row
 
 
@@ -183,7 +186,7 @@ def test_an_edited_consumer_says_who_reconciles_what(local, app):
     [row] = table_rows(comment(local, [found]))
 
     assert "edited locally" in row
-    assert f"{APP} edited its copy: move those edits into `{PATH}` here" in row
+    assert f"{APP} edited its copy: move the edits to keep into {SOURCE}'s `{PATH}`" in row
 
 
 def test_the_comment_flips_to_in_sync(local):
