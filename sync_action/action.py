@@ -70,7 +70,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         view, code = status.run(cfg, host, local, runner, source_host(cfg, host))
         results = view.results
     elif cfg.mode == "sync":
-        results, code = sync.run(cfg, host, local, runner)
+        results, code = sync.run(cfg, host, local, runner, source_host(cfg, host))
     else:
         own = source_host(cfg, host)
         change = pr_change.own_change(cfg, own, local)

@@ -37,6 +37,7 @@ from github.Repository import Repository
 from sync_action.errors import Conflict, RemoteError, no_such_ref
 from sync_action.github_app import AppTokens, pem
 from sync_action.github_errors import Failure, github_message, translate
+from sync_action.github_history import HistoryReads
 from sync_action.github_retry import IDEMPOTENT, GitHubRetry, Settings, ca_bundle
 from sync_action.github_review import ReviewsAndLabels
 from sync_action.github_status import StatusReads
@@ -47,7 +48,6 @@ T = TypeVar("T")
 
 
 USER_AGENT = "schema-sync-action"
-VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
 
 
 @contextmanager
@@ -66,7 +66,7 @@ def _requests() -> Iterator[None]:
         raise Failure(None, f"connection failed ({type(exc).__name__})", True, {}) from None
 
 
-class GitHubHosting(StatusReads, ReviewsAndLabels):
+class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
     """`Hosting` over GitHub's REST API (github.com, GitHub Enterprise Server, or a local fake).
 
     Safe to share between threads: each thread gets its own PyGithub client and
@@ -360,28 +360,6 @@ class GitHubHosting(StatusReads, ReviewsAndLabels):
             repo,
             lambda: self._raw("PATCH", url, {"sha": sha, "force": True}),
         )
-
-    def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
-        """One GET settles "never held"; naming the commit walks at most 30 commits."""
-        try:
-            with _requests():
-                self._raw("GET", f"/repos/{repo}/git/blobs/{blob_sha}")
-        except Failure as failure:
-            if failure.status in (404, 422):
-                return None
-            self._fail(failure, "looking up an earlier version", repo)
-
-        def walk() -> str:
-            gh = self._repo(repo)
-            commits = gh.get_commits(sha=ref, path=path) if ref else gh.get_commits(path=path)
-            for number, commit in enumerate(commits):
-                if number >= VERSION_SEARCH:
-                    break
-                if self.read_file(repo, path, commit.sha).blob_sha == blob_sha:
-                    return str(commit.sha)
-            return ""
-
-        return self._call(f"reading the history of {path}", repo, walk)
 
     def delete_branch(self, repo: str, branch: str) -> None:
         """Remove a branch (e.g. one left by a sync that could not open its PR); gone is fine."""

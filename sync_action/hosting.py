@@ -9,7 +9,7 @@ backend maps each name to a checkout. Every method raises `errors.RemoteError`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -119,6 +119,11 @@ class Hosting(Protocol):
 
     def branch_head(self, repo: str, branch: str) -> str | None:
         """The commit SHA a branch points at, or None when the branch does not exist."""
+        ...
+
+    def history(self, repo: str, path: str, ref: str | None) -> Iterator[bytes]:
+        """The contents `path` had, newest commit first (up to `ref`), read one at a time
+        so a caller that finds what it wants stops the walk; a bounded number of commits."""
         ...
 
     def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:

@@ -8,12 +8,12 @@ sync branch stands in for the pull request a remote peer would get.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from sync_action.errors import Conflict, NotFound, RemoteError, UsageError, no_such_ref
-from sync_action.git import file_version, git, repo_name
+from sync_action.git import file_history, file_version, git, repo_name
 from sync_action.hosting import (
     Comment,
     CommitInfo,
@@ -103,6 +103,9 @@ class LocalHosting:
 
     def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
         return file_version(self._dir(repo), path, ref or "HEAD", blob_sha)
+
+    def history(self, repo: str, path: str, ref: str | None) -> Iterator[bytes]:
+        yield from file_history(self._dir(repo), path, ref or "HEAD")
 
     def find_pull(self, repo: str, branch: str) -> PullRequest | None:
         """Locally the sync branch itself stands in for the pull request."""

@@ -9,6 +9,8 @@ tells "never held" apart, and a short walk names the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sync_action.compare import PeerResult, Provenance
 from sync_action.config import Config
 from sync_action.diff import Change, diff_documents
@@ -20,7 +22,7 @@ from sync_action.vocabulary import Finding, Role
 
 BEHIND = Finding.BEHIND_SOURCE
 EDITED = Finding.EDITED_LOCALLY
-__all__ = ["BEHIND", "EDITED", "Provenance", "own_edits", "place", "place_from_checkout"]
+__all__ = ["BEHIND", "EDITED", "Provenance", "own_edits", "place", "place_in_sync"]
 
 
 def place(cfg: Config, host: Hosting, local: Spec, result: PeerResult) -> None:
@@ -63,24 +65,35 @@ def _in_own_history(cfg: Config, host: Hosting, blob_sha: str) -> tuple[bool, st
     return False, None
 
 
-def place_from_checkout(cfg: Config, result: PeerResult) -> None:
-    """Sync (always the source): behind or edited, from this checkout's history alone.
-
-    A shallow checkout cannot tell, and then nothing is said rather than spending requests.
-    """
+def place_in_sync(cfg: Config, own: Hosting, result: PeerResult, *, api: bool) -> None:
+    """Sync (always the source): behind or edited, from this checkout's history when it is
+    complete (free), else, with `api`, from this repository through the API (`own`:
+    comment-token's hosting), as in the action's image, which has no git. There one
+    request (did the repository ever hold these bytes?) tells them apart; sync asks it
+    only when it writes a pull request body, so an unchanged sync costs nothing more."""
     remote = result.remote
-    if remote is None or remote.blob_sha is None or is_shallow(cfg.workspace):
+    if remote is None or remote.blob_sha is None or result.provenance is not None:
         return
-    found = file_version(cfg.workspace, cfg.schema_path, "HEAD", remote.blob_sha)
+    if not is_shallow(cfg.workspace):
+        found = file_version(cfg.workspace, cfg.schema_path, "HEAD", remote.blob_sha)
+    elif api and cfg.uses_api and cfg.repository:
+        try:
+            found = "" if own.has_blob(cfg.repository, remote.blob_sha) else None
+        except RemoteError as exc:  # an insight, not a verdict: never fail the sync for it
+            result.message = f"Could not tell whether the copy is behind or edited: {exc.message}"
+            return
+    else:
+        return
     version = result.peer_spec.version if result.peer_spec else None
     state = EDITED if found is None else BEHIND
     result.provenance = Provenance(state, cfg.repository, version, found or None)
     result.findings.append(state)
 
 
-def own_edits(cfg: Config, result: PeerResult) -> tuple[list[Change] | None, str]:
+def own_edits(cfg: Config, own: Hosting, result: PeerResult) -> tuple[list[Change] | None, str]:
     """An edited consumer's own edits: from the source's file at the version the consumer's
-    copy names (the newest such commit in this checkout's history) to the consumer's copy.
+    copy names (the newest such commit in the source's history: this checkout's, else the
+    API's, walked until found) to the consumer's copy.
 
     Returns (edits, "") or (None, why they cannot be listed); (None, "") when not edited.
     """
@@ -89,7 +102,7 @@ def own_edits(cfg: Config, result: PeerResult) -> tuple[list[Change] | None, str
         return None, ""
     wanted = normalize_version(peer.version)
     if wanted is not None:
-        for raw in file_history(cfg.workspace, cfg.schema_path):
+        for raw in _own_history(cfg, own):
             try:
                 earlier = load_bytes(raw, cfg.schema_path)
             except SpecError:
@@ -98,7 +111,19 @@ def own_edits(cfg: Config, result: PeerResult) -> tuple[list[Change] | None, str
                 return diff_documents(earlier.data, peer.data), ""
     named = f"version {peer.version}" if peer.version else "the version it names"
     return None, (
-        f"Its edits cannot be listed: the history of `{cfg.schema_path}` here has no "
-        f"{named} to compare with (a shallow checkout keeps no history: check out with "
-        "`fetch-depth: 0`). Compare the files before merging."
+        f"Its edits cannot be listed: the recent history of `{cfg.schema_path}` in "
+        f"{cfg.repository or 'this repository'} has no {named} to compare with. Compare the "
+        "files before merging."
     )
+
+
+def _own_history(cfg: Config, own: Hosting) -> Iterator[bytes]:
+    """This repository's file, newest first: the checkout's history when it is complete,
+    else the API's (one listing, then one read per commit, stopped by the caller)."""
+    if not is_shallow(cfg.workspace):
+        yield from file_history(cfg.workspace, cfg.schema_path)
+    elif cfg.uses_api and cfg.repository:
+        try:
+            yield from own.history(cfg.repository, cfg.schema_path, cfg.sha or None)
+        except RemoteError:
+            return

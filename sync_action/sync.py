@@ -52,6 +52,7 @@ class Job:
     host: Hosting
     local: Spec
     ctx: report.Context
+    own: Hosting  # this repository's hosting (comment-token), for the source's history
 
     @property
     def title(self) -> str:
@@ -74,9 +75,11 @@ class Job:
         return f"chore(schema): sync {self.cfg.peer_path} from {source}"
 
 
-def run(cfg: Config, host: Hosting, local: Spec, runner: Runner) -> tuple[list[PeerResult], int]:
+def run(
+    cfg: Config, host: Hosting, local: Spec, runner: Runner, own: Hosting | None = None
+) -> tuple[list[PeerResult], int]:
     """Sync every consumer; one failing consumer never stops the others."""
-    job = Job(cfg, host, local, context(cfg))
+    job = Job(cfg, host, local, context(cfg), own or host)
     results = fan_out(cfg.peer_repos, lambda peer: sync_peer(job, peer))
     for result in results:
         _log(runner, result)
@@ -107,7 +110,7 @@ def _sync(job: Job, result: PeerResult) -> None:
     result.ref = base_file.ref or result.ref
     compare(local, base_file, result, ignore=(), version_policy=cfg.version_policy)
     if result.drift and not result.missing and not cfg.peer_dirs:
-        provenance.place_from_checkout(cfg, result)
+        provenance.place_in_sync(cfg, job.own, result, api=False)
     pull = host.find_pull(peer, cfg.sync_branch)
     if pull is not None:
         result.pr_url, result.pr_number = pull.url, pull.number
@@ -297,7 +300,9 @@ def _foreign_note(pull: PullRequest, branch: str) -> str:
 def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str, ...]) -> str:
     """The body, with a marker naming this run's commit and the labels this action owns."""
     mark = f"<!-- schema-sync:pr commit={commit} labels={','.join(quote(x) for x in owned)} -->"
-    undo, undo_note = provenance.own_edits(job.cfg, result)
+    if result.drift and not result.missing and not job.cfg.peer_dirs:
+        provenance.place_in_sync(job.cfg, job.own, result, api=True)
+    undo, undo_note = provenance.own_edits(job.cfg, job.own, result)
     docs = text_docs(job.local, [result]).get(result.repository, [])
     return prbody.pr_body(
         report.peer_entry(result),

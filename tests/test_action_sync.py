@@ -237,3 +237,36 @@ def test_a_consumer_without_the_file_gets_it_added(workspace, github, source_spe
     assert github.read(CONSUMER, BRANCH, SPEC_PATH) == source_spec
     [pull] = open_pulls(github)
     assert "does not exist here yet" in pull.body
+
+
+# --- behind or edited, from the source's history through the API (the image has no git) --
+
+
+def test_sync_names_a_consumer_that_is_behind(workspace, github, source_spec):
+    head = github.commit(SOURCE, "main", {SPEC_PATH: source_spec}, "v1.1.0")
+    run = run_action(
+        workspace, github, {"mode": "sync", "peer-repos": CONSUMER}, env={"GITHUB_SHA": head}
+    )
+    assert run.returncode == 0, run.stdout
+    assert run.report["peers"][0]["findings"] == ["behind-source"]
+    [pull] = open_pulls(github)
+    assert "edited its copy" not in pull.body
+
+
+def test_a_sync_over_a_consumers_own_edit_lists_the_edits_first(
+    workspace, github, source_spec, current_spec
+):
+    head = github.commit(SOURCE, "main", {SPEC_PATH: source_spec}, "v1.1.0")
+    edited = current_spec.replace(b'name: "Body Type"', b'name: "Body shape"', 1)
+    assert edited != current_spec
+    github.commit(CONSUMER, "main", {SPEC_PATH: edited}, "a local edit")
+    run = run_action(
+        workspace, github, {"mode": "sync", "peer-repos": CONSUMER}, env={"GITHUB_SHA": head}
+    )
+    assert run.returncode == 0, run.stdout
+    assert run.report["peers"][0]["findings"] == ["edited-locally"]
+    [pull] = open_pulls(github)
+    first, _ = pull.body.split("Spec version", 1)
+    assert f"**{CONSUMER} edited its copy" in first
+    assert f"Edits in {CONSUMER} that this pull request undoes:" in first
+    assert "Body shape" in first
