@@ -415,13 +415,11 @@ def test_write_budget_answers_secondary_rate_limit(gh: LocalGitHub) -> None:
 def test_latency_and_concurrency(gh: LocalGitHub) -> None:
     gh.latency = 0.1
     threads = [threading.Thread(target=api, args=(gh, "GET", "/repos/acme/app")) for _ in range(4)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert time.monotonic() - started < 0.39  # four in a row would take 0.4 s
-    assert gh.max_concurrency >= 2
+    assert gh.max_concurrency >= 2  # answered side by side, not one after another
     gh.latency = 0.0
     gh.inject("GET", r"README", latency=0.2)  # slow, not failing
     started = time.monotonic()
