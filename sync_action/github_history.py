@@ -5,36 +5,15 @@ here; the transport comes from `GitHubHosting`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
 
-from sync_action.github_errors import Failure
-from sync_action.hosting import RemoteFile
+from sync_action.github_transport import Transport
 
 VERSION_SEARCH = 30  # commits walked to name the one an earlier copy came from
 
 
-class HistoryReads:
+class HistoryReads(Transport):
     """Mixed into `GitHubHosting`, which supplies the transport below."""
-
-    def _attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
-        raise NotImplementedError
-
-    def _fail(self, failure: Failure, action: str, repo: str) -> NoReturn:
-        raise NotImplementedError
-
-    def _request(
-        self,
-        action: str,
-        repo: str,
-        verb: str,
-        url: str,
-        body: Any = None,
-        params: dict[str, Any] | None = None,
-    ) -> Any:
-        raise NotImplementedError
-
-    def read_file(self, repo: str, path: str, ref: str | None) -> RemoteFile:
-        raise NotImplementedError
 
     def _commits(self, repo: str, path: str, ref: str | None) -> list[str]:
         """One request: the newest commits that touched `path` (up to `ref`)."""

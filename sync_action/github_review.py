@@ -4,43 +4,21 @@ PyGithub here; the transport comes from `GitHubHosting`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sync_action.github_errors import Failure
-from sync_action.hosting import Comment, Refusal
+from sync_action.github_transport import Transport
+from sync_action.hosting import Refusal
 
 T = TypeVar("T")
 ACTIONS_BOT = "github-actions[bot]"  # who writes with a workflow's GITHUB_TOKEN
 
 
-class ReviewsAndLabels:
+class ReviewsAndLabels(Transport):
     """Mixed into `GitHubHosting`, which supplies the transport below."""
 
-    _token: str
-    _app: object | None
     _login: str | None = None
-
-    def _attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
-        raise NotImplementedError
-
-    def _fail(self, failure: Failure, action: str, repo: str) -> NoReturn:
-        raise NotImplementedError
-
-    def _raw(self, verb: str, url: str, body: Any = None) -> Any:
-        raise NotImplementedError
-
-    def _call(self, action: str, repo: str, work: Callable[[], T]) -> T:
-        raise NotImplementedError
-
-    def _create(
-        self, action: str, repo: str, attempt: Callable[[], T], recover: Callable[[], T | None]
-    ) -> T:
-        raise NotImplementedError
-
-    def create_comment(self, repo: str, number: int, body: str) -> Comment:
-        raise NotImplementedError
 
     def close_pull(self, repo: str, number: int, comment: str) -> None:
         self.create_comment(repo, number, comment)
@@ -49,9 +27,6 @@ class ReviewsAndLabels:
             repo,
             lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
         )
-
-    def own_login(self, repo: str) -> str:
-        raise NotImplementedError
 
     def comment_author(self, repo: str) -> str | None:
         """The account this hosting writes as, so that only its own comments are edited.

@@ -9,12 +9,13 @@ mergeability, its reviews and its commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sync_action.errors import Forbidden, NotFound, RemoteError
+from sync_action.github_transport import Transport
 from sync_action.hosting import CommitInfo, Issue, PullState, SyncPull
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def timestamp(text: str | None) -> datetime | None:
 EXPIRATION = "github-authentication-token-expiration"
 
 
-class StatusReads:
+class StatusReads(Transport):
     """The status-mode half of `GitHubHosting`, and what GitHub says of the token's expiry."""
 
     _expiration: str | None = None
@@ -43,27 +44,6 @@ class StatusReads:
 
     def token_expiration(self) -> str | None:
         return self._expiration
-
-    def _request(
-        self,
-        action: str,
-        repo: str,
-        verb: str,
-        url: str,
-        body: Any = None,
-        params: dict[str, Any] | None = None,
-    ) -> Any:
-        raise NotImplementedError
-
-    def _send(
-        self, repo: str, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
-    ) -> Any:
-        raise NotImplementedError
-
-    def _create(
-        self, action: str, repo: str, attempt: Callable[[], T], recover: Callable[[], T | None]
-    ) -> T:
-        raise NotImplementedError
 
     def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
         owner = repo.split("/")[0]
