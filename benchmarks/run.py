@@ -9,7 +9,7 @@ Everything runs on this machine, with no network: a local GitHub on 127.0.0.1
 request, and generated Airtable-like specs in a temporary directory. The script prints
 one Markdown table of figures, each target with PASS or FAIL, and the command that
 reproduces it; the exit status is 1 when a target is missed. It measures and never
-asserts: the request counts and limits are also checked by tests/test_scale.py.
+asserts: the request counts and limits are also checked by tests/e2e/test_scale.py.
 """
 
 from __future__ import annotations
@@ -176,10 +176,11 @@ def run_worker(kind: str, args: list[str]) -> None:
         times["cload"] = time.perf_counter() - started
         assert all(isinstance(d, dict) for d in loaded)
     elif kind == "engine":  # our load, validate and diff, each timed
-        from sync_action import diff, spec, validation
+        from sync_action.engine import diff
+        from sync_action.spec import model, validation
 
         started = time.perf_counter()
-        old, new = (spec.load_file(Path(a)) for a in args)
+        old, new = (model.load_file(Path(a)) for a in args)
         times["load"] = (time.perf_counter() - started) / 2
         started = time.perf_counter()
         validation.validate(new)
@@ -330,8 +331,9 @@ def sync_in_process(
     github: Any, ws: Path, peers: Sequence[str], extra_env: dict[str, str] | None = None
 ) -> tuple[float, Any]:
     """One sync run of the action in this process (modules already imported)."""
-    from sync_action import action, config
-    from sync_action.runner import Runner
+    from sync_action import action
+    from sync_action.core.runner import Runner
+    from sync_action.settings import config
 
     env = {
         "GITHUB_WORKSPACE": str(ws),
@@ -384,7 +386,7 @@ def naive_sync(github: Any, peers: Sequence[str], content: bytes) -> float:
 
 
 def bench_wall_time(tmp: Path, latency: float, quick: bool) -> None:
-    import sync_action.github  # noqa: F401  (imported once, as in a run)
+    import sync_action.backends.github.hosting  # noqa: F401  (imported once, as in a run)
 
     print("sync wall time ...", file=sys.stderr, flush=True)
     old, new, _ = fixture_specs()

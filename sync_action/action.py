@@ -7,29 +7,22 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
 
-from sync_action import (
-    dashboard,
-    drift,
-    expiry,
-    gate,
-    pr_change,
-    report,
-    roles,
-    spec,
-    status,
-    sync,
-    texts,
-    validation,
-    workspace_files,
-)
-from sync_action.compare import PeerResult
-from sync_action.config import Config
-from sync_action.errors import UsageError, most_severe
-from sync_action.git import head_commit, repo_name
-from sync_action.hosting import Hosting, ReadOnly
-from sync_action.modes_common import context, text_docs, text_run
-from sync_action.runner import Runner
-from sync_action.vocabulary import Status
+from sync_action.backends.git import head_commit, repo_name
+from sync_action.backends.source_history import CheckoutOrApi
+from sync_action.core import workspace_files
+from sync_action.core.errors import UsageError, most_severe
+from sync_action.core.hosting import Hosting, ReadOnly, SourceHistory
+from sync_action.core.runner import Runner
+from sync_action.core.vocabulary import Mode, Status
+from sync_action.engine import pull_change, report
+from sync_action.engine.airtable_compare import BaseSchema
+from sync_action.engine.compare import PeerResult
+from sync_action.engine.overview import Overview
+from sync_action.modes import drift, expiry, gate, roles, status, sync
+from sync_action.modes.context import context, text_docs, text_run
+from sync_action.settings.config import Config
+from sync_action.spec import model, validation
+from sync_action.texts import dashboard, document
 
 
 def make_host(cfg: Config) -> Hosting:
@@ -37,11 +30,11 @@ def make_host(cfg: Config) -> Hosting:
     as the GitHub App when `app-id` is set (it takes precedence over `token`), else with
     the token."""
     if cfg.peer_dirs:
-        from sync_action.local import LocalHosting
+        from sync_action.backends.local import LocalHosting
 
         host: Hosting = LocalHosting.from_dirs(cfg.peer_dirs, cfg.peer_repos)
     else:
-        from sync_action.github import GitHubHosting
+        from sync_action.backends.github.hosting import GitHubHosting
 
         if cfg.app_id and cfg.app_private_key:
             host = GitHubHosting.for_app(
@@ -54,27 +47,28 @@ def make_host(cfg: Config) -> Hosting:
 
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     """Validate first (an invalid spec is never compared or synced), then run the mode."""
-    local = spec.load_file(cfg.schema_file, cfg.schema_path)
+    local = model.load_file(cfg.schema_file, cfg.schema_path)
     validation.validate(local, cfg.spec_schema)
-    if cfg.mode == "airtable":
+    if cfg.mode == Mode.AIRTABLE:
         return _airtable(replace(cfg, role=roles.resolve(cfg, local)), runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host)
     cfg = replace(cfg, role=roles.resolve(cfg, local))
     ctx = context(cfg)
-    view: status.Overview | None = None
-    change: pr_change.PullChange | None = None
+    view: Overview | None = None
+    change: pull_change.PullChange | None = None
     checks: list[dict[str, object]] = []
-    if cfg.mode == "status":
-        view, code = status.run(cfg, host, local, runner, source_host(cfg, host))
+    own = source_host(cfg, host)
+    history = source_history(cfg, own)
+    if cfg.mode == Mode.STATUS:
+        view, code = status.run(cfg, host, local, runner, own, history)
         results = view.results
-    elif cfg.mode == "sync":
-        results, code = sync.run(cfg, host, local, runner, source_host(cfg, host))
+    elif cfg.mode == Mode.SYNC:
+        results, code = sync.run(cfg, host, local, runner, history)
     else:
-        own = source_host(cfg, host)
-        change = pr_change.own_change(cfg, own, local)
-        results, code = drift.run(cfg, host, local, runner, change, own)
+        change = pull_change.own_change(cfg, history, local)
+        results, code = drift.run(cfg, host, history, local, runner, change, own)
         checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
     expires_at, expiry_code = expiry.check(cfg, host, runner)
     data = report.build(local, results, ctx, change, checks)
@@ -85,7 +79,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     if view is not None:
         runner.add_summary(dashboard.report_markdown(view))
     else:
-        runner.add_summary(texts.summary(data, text_run(cfg), text_docs(local, results)))
+        runner.add_summary(document.summary(data, text_run(cfg), text_docs(local, results)))
     return most_severe([code, expiry_code])
 
 
@@ -93,21 +87,38 @@ def source_host(cfg: Config, host: Hosting) -> Hosting:
     """This repository's hosting: with `comment-token` when it is another token."""
     if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
         return host
-    from sync_action.github import GitHubHosting
+    from sync_action.backends.github.hosting import GitHubHosting
 
     own = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
     return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
 
 
-def _airtable(cfg: Config, runner: Runner, local: spec.Spec, host: Hosting | None) -> int:
-    """The spec against the live base; GitHub is reached only for a pull request comment."""
-    from sync_action import airtable_mode, airtable_report
+def source_history(cfg: Config, own: Hosting) -> SourceHistory:
+    """This repository's history of the file: the checkout's, else the API's (not with
+    `--peer-dir`, where everything is local)."""
+    api = None if cfg.peer_dirs else own
+    return CheckoutOrApi(cfg.workspace, cfg.schema_path, cfg.repository, cfg.sha or None, api)
 
-    results, code = airtable_mode.run(cfg, local, runner, lambda: host or make_host(cfg))
-    data = airtable_mode.report_data(cfg, local, results[0])
+
+def fetch_base(cfg: Config) -> BaseSchema:
+    """The base's schema through the Metadata API (pyairtable, imported only here)."""
+    from sync_action.backends.airtable_api import Retrying, fetch_schema
+
+    lockout, backoff = cfg.airtable_waits
+    retrying = Retrying(lockout=lockout, backoff=backoff)
+    return fetch_schema(cfg.airtable_api_url, cfg.airtable_base_id, cfg.airtable_token, retrying)
+
+
+def _airtable(cfg: Config, runner: Runner, local: model.Spec, host: Hosting | None) -> int:
+    """The spec against the live base; GitHub is reached only for a pull request comment."""
+    from sync_action.modes import airtable
+    from sync_action.texts import airtable_comment
+
+    results, code = airtable.run(cfg, local, runner, lambda: host or make_host(cfg), fetch_base)
+    data = airtable.report_data(cfg, local, results[0])
     write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))
-    runner.add_summary(airtable_report.summary(data, text_run(cfg), text_docs(local, results)))
+    runner.add_summary(airtable_comment.summary(data, text_run(cfg), text_docs(local, results)))
     return code
 
 
@@ -135,9 +146,9 @@ def write_report(cfg: Config, data: dict[str, object]) -> None:
 
 def outputs(
     cfg: Config,
-    local: spec.Spec,
+    local: model.Spec,
     results: Sequence[PeerResult],
-    change: pr_change.PullChange | None = None,
+    change: pull_change.PullChange | None = None,
 ) -> dict[str, str]:
     """The contract's outputs; drift adds `pending`, sync its status and pull request URLs."""
     first = results[0] if results else None
@@ -150,9 +161,9 @@ def outputs(
         "peer-sha256": (first.metadata()["hash"] or "") if first else "",
         "results": json.dumps([_result(r) for r in results]),
     }
-    if cfg.mode == "drift":
+    if cfg.mode == Mode.DRIFT:
         values["pending"] = _bool(any(r.status == Status.PENDING for r in results))
-    if cfg.mode == "sync":
+    if cfg.mode == Mode.SYNC:
         if len(results) == 1:
             values["sync-status"] = results[0].status
         else:

@@ -16,10 +16,17 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sync_action import __version__
-from sync_action.config import DEFAULTS, debug_enabled
-from sync_action.errors import EXIT_DRIFT, EXIT_OK, EXIT_REMOTE, ActionError, SpecError, UsageError
-from sync_action.runner import Runner
-from sync_action.vocabulary import Status
+from sync_action.core.errors import (
+    EXIT_DRIFT,
+    EXIT_OK,
+    EXIT_REMOTE,
+    ActionError,
+    SpecError,
+    UsageError,
+)
+from sync_action.core.runner import Runner
+from sync_action.core.vocabulary import Status
+from sync_action.settings.config import DEFAULTS, debug_enabled
 
 MODES_HELP = {
     "drift": "compare this repository's file with each peer's copy and write the drift report",
@@ -85,7 +92,7 @@ BOOLEAN_INPUTS = (
 
 def run_action(env: Mapping[str, str] | None = None) -> int:
     """The Docker entrypoint: inputs from `INPUT_*`, workflow commands on stdout."""
-    from sync_action import config
+    from sync_action.settings import config
 
     env = os.environ if env is None else env
     inputs = config.inputs_from_env(env)
@@ -102,7 +109,8 @@ def run_action(env: Mapping[str, str] | None = None) -> int:
 def _run(
     inputs: Mapping[str, str], env: Mapping[str, str], runner: Runner, peer_dirs: Sequence[str]
 ) -> int:
-    from sync_action import action, config
+    from sync_action import action
+    from sync_action.settings import config
 
     if config.is_disabled(inputs, env):
         runner.output_file = config.output_file(env)
@@ -249,11 +257,12 @@ def _read_key(path: str) -> str:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sync_action import diff, spec
-    from sync_action.pr_inputs import split_list
+    from sync_action.engine import diff
+    from sync_action.settings.pr_inputs import split_list
+    from sync_action.spec import model
 
-    old = spec.load_file(Path(args.old), args.old)
-    new = spec.load_file(Path(args.new), args.new)
+    old = model.load_file(Path(args.old), args.old)
+    new = model.load_file(Path(args.new), args.new)
     if args.role == "source":  # every change reads from the consumer's copy to the source's
         old, new = new, old
     changes, ignored = diff.split_ignored(
@@ -276,7 +285,7 @@ def _diff(args: argparse.Namespace) -> int:
             )
         )
     elif args.format == "markdown":
-        from sync_action import changelist
+        from sync_action.texts import changelist
 
         text, _ = changelist.render(
             [c.to_json() for c in changes], [new.data, old.data], changelist.UNLIMITED
@@ -296,13 +305,13 @@ def _short(value: object) -> str:
 
 
 def _validate(args: argparse.Namespace, runner: Runner) -> int:
-    from sync_action import spec, validation
+    from sync_action.spec import model, validation
 
     schema = validation.load_schema_file(args.spec_schema) if args.spec_schema else None
     failed: SpecError | None = None
     for name in args.files:
         try:
-            loaded = spec.load_file(Path(name), name)
+            loaded = model.load_file(Path(name), name)
             validation.validate(loaded, schema)
         except SpecError as exc:
             for line in exc.message.splitlines():

@@ -1,0 +1,1 @@
+"""The adapters, one per remote: GitHub, Airtable, local git checkouts."""

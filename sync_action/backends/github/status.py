@@ -1,0 +1,202 @@
+"""Status mode's reads and the dashboard issue over GitHub's REST API.
+
+Mixed into `github.GitHubHosting`, which supplies the transport (`_request`, and
+`_create` for a POST that is never resent blindly); this module does not import
+PyGithub. Each method is one request, so the requests per consumer are known:
+the sync pull requests in every state (one listing), and for an open one its
+mergeability, its reviews and its commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from sync_action.backends.github.review import ACTIONS_BOT
+from sync_action.backends.github.transport import Transport
+from sync_action.core.errors import Forbidden, NotFound, RemoteError
+from sync_action.core.hosting import CommitInfo, Issue, PullState, SyncPull
+
+T = TypeVar("T")
+
+
+def timestamp(text: str | None) -> datetime | None:
+    """GitHub's `2026-01-31T23:00:00Z` as an aware datetime."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+EXPIRATION = "github-authentication-token-expiration"
+
+
+class StatusReads(Transport):
+    """The status-mode half of `GitHubHosting`, and what GitHub says of the token's expiry."""
+
+    _expiration: str | None = None
+
+    def saw(self, headers: Mapping[str, Any], app: bool) -> None:
+        """Keep what GitHub says of the token's expiry (only a user's token gets it)."""
+        if not app and headers.get(EXPIRATION):
+            self._expiration = str(headers[EXPIRATION])
+
+    def token_expiration(self) -> str | None:
+        return self._expiration
+
+    def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
+        owner = repo.split("/")[0]
+        params = {
+            "state": "all",
+            "head": f"{owner}:{branch}",
+            "sort": "created",
+            "direction": "desc",
+            "per_page": 100,
+        }
+        items = self._request(
+            f"listing the pull requests from {branch}",
+            repo,
+            "GET",
+            f"/repos/{repo}/pulls",
+            params=params,
+        )
+        pulls = []
+        for item in items:
+            if item["head"]["ref"] != branch:
+                continue
+            created = timestamp(item["created_at"])
+            assert created is not None
+            pulls.append(
+                SyncPull(
+                    number=item["number"],
+                    url=item["html_url"],
+                    state=item["state"],
+                    created_at=created,
+                    closed_at=timestamp(item.get("closed_at")),
+                    merged_at=timestamp(item.get("merged_at")),
+                    body=item.get("body") or "",
+                    draft=bool(item.get("draft")),
+                    requested_reviewers=tuple(
+                        u["login"] for u in item.get("requested_reviewers") or []
+                    ),
+                )
+            )
+        return pulls
+
+    def pull_state(self, repo: str, number: int) -> PullState:
+        where = f"reading pull request #{number}"
+        pull = self._request(where, repo, "GET", f"/repos/{repo}/pulls/{number}")
+        reviews = self._request(
+            where, repo, "GET", f"/repos/{repo}/pulls/{number}/reviews", params={"per_page": 100}
+        )
+        return PullState(
+            mergeable=pull.get("mergeable"),
+            mergeable_state=str(pull.get("mergeable_state") or "unknown"),
+            reviews=tuple(((r.get("user") or {}).get("login", ""), r["state"]) for r in reviews),
+        )
+
+    def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
+        items = self._request(
+            f"reading the commits of #{number}",
+            repo,
+            "GET",
+            f"/repos/{repo}/pulls/{number}/commits",
+            params={"per_page": 100},
+        )
+        return [_commit(item) for item in items]
+
+    def has_blob(self, repo: str, blob_sha: str) -> bool:
+        try:
+            self._request(
+                "looking up an earlier version", repo, "GET", f"/repos/{repo}/git/blobs/{blob_sha}"
+            )
+        except NotFound:
+            return False
+        except RemoteError as exc:
+            if exc.status == 422:
+                return False
+            raise
+        return True
+
+    def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
+        items = self._request(
+            f"reading the history of {path}",
+            repo,
+            "GET",
+            f"/repos/{repo}/commits",
+            params={"sha": ref, "path": path, "per_page": 1},
+        )
+        return _commit(items[0]) if items else None
+
+    def failed_runs(self, repo: str, workflow: str, since: datetime) -> int:
+        params = {"status": "failure", "created": f">={since:%Y-%m-%d}", "per_page": 1}
+        url = f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/runs"
+        try:
+            found = self._request(
+                f"counting the failed runs of {workflow}", repo, "GET", url, params=params
+            )
+        except NotFound:
+            raise NotFound(
+                f"Input 'sync-workflow': {repo} has no workflow file "
+                f".github/workflows/{workflow}, or the token may not read "
+                "its Actions (actions: read)",
+                status=404,
+            ) from None
+        return int(found["total_count"])
+
+    def own_login(self, repo: str) -> str:
+        """The token's account: a user's token answers GET /user, GITHUB_TOKEN does not."""
+        try:
+            return str(self._request("reading the token's user", repo, "GET", "/user")["login"])
+        except (Forbidden, NotFound):
+            return ACTIONS_BOT
+
+    def find_issue(self, repo: str, marker: str) -> Issue | None:
+        login = self.own_login(repo)
+        params = {
+            "state": "all",
+            "creator": login,
+            "sort": "created",
+            "direction": "asc",
+            "per_page": 100,
+        }
+        items = self._request(
+            "looking for the dashboard issue", repo, "GET", f"/repos/{repo}/issues", params=params
+        )
+        for item in items:
+            author = (item.get("user") or {}).get("login", "")
+            if "pull_request" in item or author.lower() != login.lower():
+                continue
+            if (item.get("body") or "").startswith(marker):
+                return _issue(item)
+        return None
+
+    def create_issue(self, repo: str, title: str, body: str) -> Issue:
+        marker = body.split("\n", 1)[0]
+        return self._create(
+            "creating the dashboard issue",
+            repo,
+            lambda: _issue(
+                self._send(repo, "POST", f"/repos/{repo}/issues", {"title": title, "body": body})
+            ),
+            lambda: self.find_issue(repo, marker),
+        )
+
+    def edit_issue(self, repo: str, number: int, body: str, reopen: bool) -> None:
+        change: dict[str, Any] = {"body": body}
+        if reopen:
+            change["state"] = "open"
+        self._request(
+            f"updating issue #{number}", repo, "PATCH", f"/repos/{repo}/issues/{number}", change
+        )
+
+
+def _commit(item: dict[str, Any]) -> CommitInfo:
+    date = timestamp(item["commit"]["committer"]["date"])
+    assert date is not None
+    return CommitInfo(sha=item["sha"], date=date, message=item["commit"]["message"])
+
+
+def _issue(item: dict[str, Any]) -> Issue:
+    return Issue(item["number"], item["html_url"], item.get("body") or "", item["state"])

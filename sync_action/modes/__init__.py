@@ -1,0 +1,1 @@
+"""The modes, written against the ports: drift, sync, status, airtable."""

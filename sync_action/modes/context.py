@@ -1,0 +1,65 @@
+"""What drift and sync share: the fan-out over peers, and the context their reports and
+texts name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from sync_action.core.vocabulary import FailOn
+from sync_action.engine import report
+from sync_action.engine.compare import PeerResult
+from sync_action.settings.config import Config
+from sync_action.spec.model import Spec
+from sync_action.texts import document
+
+T = TypeVar("T")
+R = TypeVar("R")
+MAX_WORKERS = 8
+
+
+def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:
+    """Run `work` on every item, several at a time, results in the items' order."""
+    items = list(items)
+    if len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
+        return list(pool.map(work, items))
+
+
+def context(cfg: Config) -> report.Context:
+    """What a report, comment and summary say about this run: repository, commit, mode."""
+    return report.Context(
+        repository=cfg.repository or "local",
+        sha=cfg.sha,
+        mode=cfg.mode,
+        server_url=cfg.server_url,
+        ignore=cfg.ignore,
+        run_url=cfg.run_url or None,
+        role=cfg.role.value,
+    )
+
+
+def text_run(cfg: Config) -> document.Run:
+    """What the texts need to know about this run."""
+    return document.Run(
+        repository=cfg.repository or "local",
+        sha=cfg.sha,
+        schema_path=cfg.schema_path,
+        mode=cfg.mode,
+        server_url=cfg.server_url,
+        run_url=cfg.run_url,
+        report_path=cfg.report_path,
+        fail_on_drift=cfg.fails(FailOn.DRIFT),
+    )
+
+
+def text_docs(local: Spec, results: Iterable[PeerResult]) -> dict[str, list[Any]]:
+    """The specs each repository's changes are named from (the source's first)."""
+    docs: dict[str, list[Any]] = {"": [local.data]}
+    for result in results:
+        docs[result.repository] = [local.data] + (
+            [result.peer_spec.data] if result.peer_spec else []
+        )
+    return docs

@@ -1,0 +1,1 @@
+"""The run's settings: inputs, environment and event, read and checked once."""

@@ -1,0 +1,1 @@
+"""The spec: safe loading, the model, validation."""

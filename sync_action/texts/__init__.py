@@ -1,0 +1,1 @@
+"""What people read: comments, pull request bodies, summaries, the dashboard."""
