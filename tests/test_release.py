@@ -308,7 +308,7 @@ def test_release_run_steps_only_call_the_release_scripts() -> None:
             command = s["run"].strip()
             assert "\n" not in command, s.get("name")
             assert re.match(r"scripts/release-[a-z-]+ ", command), command
-            assert (ROOT / command.split()[0]).is_file(), command
+            assert os.access(ROOT / command.split()[0], os.X_OK), command
 
 
 def test_release_run_steps_take_expressions_only_through_env() -> None:
