@@ -1,9 +1,10 @@
-"""Releases: versions agree, the release action.yml is right, the release workflow works.
+"""Releases: versions agree, the release action.yml is right, the workflows are wired right.
 
-The release workflow's own shell steps are run here, on temporary copies and git
-repositories, so that what they decide (which tags move, what the release commit holds)
-is tested, not only their text. Only the steps that need GitHub (buildx, the registry,
-`gh`) are checked by reading the workflow.
+What the release decides (which tags move, what the release commit holds) is in the
+scripts release.yml calls; tests/tooling/test_release_scripts.py runs them on temporary
+git repositories and scripts/release-rehearsal runs the whole release in CI. Here the
+workflows are read: the steps that need GitHub (buildx, the registry, attestations), the
+permissions, the order, and every action pinned by SHA.
 """
 
 from __future__ import annotations
@@ -30,13 +31,6 @@ IMAGE = "ghcr.io/strukt1/schema-sync-action"
 
 ENTRY = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?[ \t]*$", re.M)
 SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)")
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Maintainer",
-    "GIT_AUTHOR_EMAIL": "maintainer@example.com",
-    "GIT_COMMITTER_NAME": "Maintainer",
-    "GIT_COMMITTER_EMAIL": "maintainer@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -81,34 +75,32 @@ def release_action_yml(*args: str | Path, cwd: Path = ROOT) -> subprocess.Comple
     )
 
 
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.yml"))
+PINNED = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v(\d+)\.\d+\.\d+$")
+
+
 def workflow() -> dict:
     data = yaml.safe_load(WORKFLOW_PATH.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-def job() -> dict:
+def job(name: str) -> dict:
     jobs = workflow()["jobs"]
-    assert list(jobs) == ["release"]
-    return jobs["release"]
+    assert list(jobs) == ["image", "attest", "publish"]
+    return jobs[name]
 
 
-def steps() -> list[dict]:
-    return job()["steps"]
+def steps(name: str | None = None) -> list[dict]:
+    """The steps of one job, or of every job in order."""
+    names = [name] if name else list(workflow()["jobs"])
+    return [s for n in names for s in job(n)["steps"]]
 
 
-def step(step_id: str) -> dict:
-    matches = [s for s in steps() if s.get("id") == step_id]
-    assert len(matches) == 1, f"no single step with id {step_id!r}"
-    return matches[0]
-
-
-def step_using(action: str) -> dict:
-    """The one step using `action` (for docker/build-push-action: the one that pushes)."""
-    matches = [s for s in steps() if str(s.get("uses", "")).split("@")[0] == action]
-    if action == "docker/build-push-action":
-        matches = [s for s in matches if s.get("with", {}).get("push")]
-    assert len(matches) == 1, f"no single step using {action}"
+def step(job_name: str, step_id: str) -> dict:
+    matches = [s for s in steps(job_name) if s.get("id") == step_id]
+    assert len(matches) == 1, f"no single step with id {step_id!r} in {job_name}"
     return matches[0]
 
 
@@ -118,91 +110,10 @@ def step_running(text: str) -> dict:
     return matches[0]
 
 
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return done.stdout.strip()
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    """A GITHUB_OUTPUT file: `name=value` lines and `name<<DELIMITER` blocks."""
-    outputs: dict[str, str] = {}
-    lines = iter(text.splitlines())
-    for line in lines:
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            block = []
-            for inner in lines:
-                if inner == delimiter:
-                    break
-                block.append(inner)
-            outputs[name] = "\n".join(block)
-        elif line:
-            name, value = line.split("=", 1)
-            outputs[name] = value
-    return outputs
-
-
-@pytest.fixture
-def run_step(tmp_path: Path):
-    """Run a workflow step's `run:` script with bash, as the runner would."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    # The steps call `python3`; make it this interpreter (3.11+, with tomllib).
-    (bin_dir / "python3").symlink_to(sys.executable)
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
-
-    def run(
-        step_id_or_text: str, cwd: Path, env: dict[str, str]
-    ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-        try:
-            script = step(step_id_or_text)["run"]
-        except AssertionError:
-            script = step_running(step_id_or_text)["run"]
-        output = tmp_path / "github-output"
-        output.write_text("")
-        done = subprocess.run(
-            ["bash", "-e", "-c", script],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={
-                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-                "HOME": str(tmp_path),
-                "GITHUB_OUTPUT": str(output),
-                "RUNNER_TEMP": str(runner_temp),
-                **job()["env"],
-                **GIT_ENV,
-                **env,
-            },
-        )
-        return done, parse_outputs(output.read_text())
-
-    return run
-
-
-def source_tree(tmp_path: Path) -> Path:
-    """A copy of the files the release workflow reads, as at a tagged source commit."""
-    tree = tmp_path / "source"
-    for rel in (
-        "pyproject.toml",
-        "sync_action/__init__.py",
-        "CHANGELOG.md",
-        "action.yml",
-        "scripts/release-action-yml",
-    ):
-        target = tree / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, target)
-    return tree
+def uses_lines(path: Path) -> list[str]:
+    """The `uses:` lines naming another repository's action, as written."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if re.match(r"^\s*(- )?uses: (?!\./)", line)]
 
 
 # --- versions and the changelog ---------------------------------------------------------
@@ -361,110 +272,43 @@ def test_release_action_yml_runs_from_anywhere(tmp_path: Path) -> None:
     assert yaml.safe_load(done.stdout)["name"] == "Schema Sync"
 
 
-# --- the release workflow, read ------------------------------------------------------------
+# --- the release workflow ---------------------------------------------------------------
+# What it decides is in the scripts it calls, run by tests/tooling/test_release_scripts.py
+# and end to end by scripts/release-rehearsal; these tests read how it wires them.
 
 
 def test_release_runs_on_version_tags_only() -> None:
     data = workflow()
     trigger = data.get("on", data.get(True))  # PyYAML reads the key `on` as True
     assert trigger == {"push": {"tags": ["v*.*.*"]}}
-
-
-def test_release_permissions() -> None:
-    assert workflow()["permissions"] == {"contents": "read"}
-    assert job()["permissions"] == {"contents": "write", "packages": "write"}
     assert workflow()["concurrency"]["cancel-in-progress"] is False
 
 
+def test_release_jobs_have_only_the_permissions_they_need() -> None:
+    assert workflow()["permissions"] == {}
+    assert job("image")["permissions"] == {"contents": "read", "packages": "write"}
+    assert job("attest")["permissions"] == {
+        "id-token": "write",
+        "attestations": "write",
+        "packages": "write",
+    }
+    assert job("publish")["permissions"] == {"contents": "write"}
+
+
 def test_release_image_name_is_the_scripts() -> None:
-    assert job()["env"]["IMAGE"] == IMAGE
-    assert f'IMAGE = "{IMAGE}"' in SCRIPT.read_text(encoding="utf-8")
+    assert workflow()["env"]["IMAGE"] == IMAGE
+    for script in ("release-action-yml", "release-tags", "release-move-tags"):
+        text = (ROOT / "scripts" / script).read_text(encoding="utf-8")
+        assert f'"{IMAGE}"' in text, script
 
 
-def test_release_actions_are_pinned() -> None:
+def test_release_run_steps_only_call_the_release_scripts() -> None:
     for s in steps():
-        if "uses" in s:
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})", s["uses"]), s[
-                "uses"
-            ]
-
-
-def test_release_checks_out_every_tag() -> None:
-    checkout = step_using("actions/checkout")
-    assert checkout["with"]["fetch-depth"] == 0
-
-
-def test_release_builds_both_platforms_and_pushes_the_three_tags() -> None:
-    for action in ("docker/setup-qemu-action", "docker/setup-buildx-action"):
-        step_using(action)
-    login = step_using("docker/login-action")
-    assert login["with"]["registry"] == "ghcr.io"
-    assert login["with"]["password"] == "${{ secrets.GITHUB_TOKEN }}"
-
-    build = step_using("docker/build-push-action")
-    assert build["with"]["file"] == "Dockerfile"
-    assert build["with"]["push"] is True
-    platforms = {p.strip() for p in build["with"]["platforms"].split(",")}
-    assert platforms == {"linux/amd64", "linux/arm64"}
-    assert build["with"]["tags"] == "${{ steps.tags.outputs.image }}"
-
-    decide = step("tags")["run"]
-    for tag in ('"$IMAGE:v$VERSION"', '"$IMAGE:v$MINOR"', '"$IMAGE:v$MAJOR"'):
-        assert tag in decide, tag
-
-
-def test_release_moves_the_three_git_tags_to_a_release_commit() -> None:
-    decide = step("tags")["run"]
-    for tag in ('git_tags="v$VERSION"', '"$git_tags v$MINOR"', '"$git_tags v$MAJOR"'):
-        assert tag in decide, tag
-    commit = step_running("git commit")
-    assert commit["env"]["GIT_TAGS"] == "${{ steps.tags.outputs.git }}"
-    run = commit["run"]
-    assert 'scripts/release-action-yml "$VERSION" --in-place' in run
-    assert "git tag --force" in run
-    assert "git push --force" in run
-    assert "git checkout" not in run and "git switch" not in run  # stays detached
-
-
-def test_release_creates_the_github_release_from_the_changelog() -> None:
-    release = step_running("gh release create")
-    assert release["env"]["NOTES"] == "${{ steps.check.outputs.notes }}"
-    assert '--notes-file "$NOTES"' in release["run"]
-    assert "--verify-tag" in release["run"]
-
-
-def test_release_steps_run_in_a_safe_order() -> None:
-    names = []
-    for s in steps():
-        if "uses" in s:
-            names.append(s["uses"].split("@")[0])
-        elif s.get("id"):
-            names.append(s["id"])
-        elif "git commit" in s["run"]:
-            names.append("move-tags")
-        elif "gh release" in s["run"]:
-            names.append("github-release")
-        elif "docker run" in s["run"]:
-            names.append("smoke-test")
-        elif "pytest" in s["run"]:
-            names.append("container-scenarios")
-    # Nothing is pushed before the checks pass and the image passed the container scenarios,
-    # and no tag moves before its image exists.
-    assert names == [
-        "actions/checkout",
-        "check",
-        "tags",
-        "docker/setup-qemu-action",
-        "docker/setup-buildx-action",
-        "docker/build-push-action",
-        "actions/setup-python",
-        "container-scenarios",
-        "docker/login-action",
-        "docker/build-push-action",
-        "smoke-test",
-        "move-tags",
-        "github-release",
-    ]
+        if "run" in s:
+            command = s["run"].strip()
+            assert "\n" not in command, s.get("name")
+            assert re.match(r"scripts/release-[a-z-]+ ", command), command
+            assert os.access(ROOT / command.split()[0], os.X_OK), command
 
 
 def test_release_run_steps_take_expressions_only_through_env() -> None:
@@ -475,126 +319,104 @@ def test_release_run_steps_take_expressions_only_through_env() -> None:
             assert "${{" not in s["run"], s.get("name")
 
 
-# --- the release workflow, run ----------------------------------------------------------
+def test_release_checks_out_every_tag_and_keeps_no_credentials() -> None:
+    checkouts = [s for s in steps() if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    assert all(c["with"]["persist-credentials"] is False for c in checkouts)
+    assert checkouts[0]["with"]["fetch-depth"] == 0  # every tag, for release-tags
 
 
-def test_check_step_accepts_the_packages_version(run_step, tmp_path: Path) -> None:
-    version = package_version()
-    done, outputs = run_step("check", source_tree(tmp_path), {"TAG": f"v{version}"})
-    assert done.returncode == 0, done.stdout + done.stderr
-    major, minor, _ = semver(version)
-    assert outputs["version"] == version
-    assert outputs["minor"] == f"{major}.{minor}"
-    assert outputs["major"] == str(major)
-    notes = Path(outputs["notes"]).read_text(encoding="utf-8")
-    assert notes == released_entries()[0][2] + "\n"
-    assert "[Unreleased]" not in notes and "## [" not in notes
+def test_release_tests_the_image_before_it_pushes_both_platforms() -> None:
+    names = [
+        s["uses"].split("@")[0] if "uses" in s else s["run"].split()[0] for s in steps("image")
+    ]
+    assert names == [
+        "actions/checkout",
+        "scripts/release-check",
+        "scripts/release-tags",
+        "docker/setup-qemu-action",
+        "docker/setup-buildx-action",
+        "docker/build-push-action",
+        "actions/setup-python",
+        "scripts/release-scenarios",
+        "docker/login-action",
+        "docker/build-push-action",
+        "scripts/release-smoke",
+    ]
+    load, push = [s for s in steps("image") if "build-push-action" in s.get("uses", "")]
+    assert load["with"]["load"] is True and load["with"]["platforms"] == "linux/amd64"
+    tested = step_running("scripts/release-scenarios")["run"].split()[1]
+    assert load["with"]["tags"] == tested
+    assert push["with"]["push"] is True
+    assert {p.strip() for p in push["with"]["platforms"].split(",")} == {
+        "linux/amd64",
+        "linux/arm64",
+    }
+    assert push["with"]["tags"] == "${{ steps.tags.outputs.image }}"
+    login = next(s for s in steps("image") if "login-action" in s.get("uses", ""))
+    assert login["with"]["password"] == "${{ secrets.GITHUB_TOKEN }}"
 
 
-@pytest.mark.parametrize("tag", ["v9.9.9", "v1.0", "1.0.0", "v1.0.0-rc.1", "v1.0.0;true"])
-def test_check_step_refuses_other_tags(run_step, tmp_path: Path, tag: str) -> None:
-    done, outputs = run_step("check", source_tree(tmp_path), {"TAG": tag})
-    assert done.returncode != 0
-    assert "::error" in done.stdout
-    assert outputs == {}
+def test_release_attests_the_pushed_digest() -> None:
+    assert job("image")["outputs"]["digest"] == "${{ steps.push.outputs.digest }}"
+    assert step("image", "push")["with"]["push"] is True
+    assert job("attest")["needs"] == "image"
+    [attest] = [s for s in steps("attest") if "attest-build-provenance" in s.get("uses", "")]
+    assert attest["with"] == {
+        "subject-name": "${{ env.IMAGE }}",
+        "subject-digest": "${{ needs.image.outputs.digest }}",
+        "push-to-registry": True,
+    }
 
 
-def test_check_step_refuses_a_missing_changelog_entry(run_step, tmp_path: Path) -> None:
-    tree = source_tree(tmp_path)
-    version = package_version()
-    changelog = tree / "CHANGELOG.md"
-    changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace(f"## [{version}]", "## [0.0.1]"),
-        encoding="utf-8",
-    )
-    done, _ = run_step("check", tree, {"TAG": f"v{version}"})
-    assert done.returncode != 0
-    assert "CHANGELOG.md has no entry" in done.stdout
+def test_release_moves_tags_only_after_the_image_is_pushed_and_attested() -> None:
+    assert job("publish")["needs"] == ["image", "attest"]
+    names = [
+        s["uses"].split("@")[0] if "uses" in s else s["run"].split()[0] for s in steps("publish")
+    ]
+    assert names == [
+        "actions/checkout",
+        "scripts/release-check",
+        "scripts/release-move-tags",
+        "scripts/release-github",
+    ]
+    move = step_running("scripts/release-move-tags")
+    assert move["env"]["GIT_TAGS"] == "${{ needs.image.outputs.git-tags }}"
+    assert move["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert job("image")["outputs"]["git-tags"] == "${{ steps.tags.outputs.git }}"
 
 
-def test_check_step_refuses_a_mismatched_init_version(run_step, tmp_path: Path) -> None:
-    tree = source_tree(tmp_path)
-    init = tree / "sync_action" / "__init__.py"
-    init.write_text('__version__ = "0.0.1"\n', encoding="utf-8")
-    done, _ = run_step("check", tree, {"TAG": f"v{package_version()}"})
-    assert done.returncode != 0
-    assert "sync_action/__init__.py has __version__ 0.0.1" in done.stdout
+# --- every workflow: pinned actions ----------------------------------------------------
 
 
-def test_check_step_refuses_a_release_commit(run_step, tmp_path: Path) -> None:
-    tree = source_tree(tmp_path)
-    version = package_version()
-    assert release_action_yml(version, "--in-place", "--file", tree / "action.yml").returncode == 0
-    done, _ = run_step("check", tree, {"TAG": f"v{version}"})
-    assert done.returncode != 0
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_actions_are_pinned_by_sha_with_their_version(path: Path) -> None:
+    lines = uses_lines(path)
+    assert lines, path.name
+    for line in lines:
+        assert PINNED.match(line), f"{path.name}: {line.strip()}"
 
 
-def repo_with_tags(tmp_path: Path, tags: list[str]) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    for tag in tags:
-        (repo / "file").write_text(tag)
-        git(repo, "add", "file")
-        git(repo, "commit", "-q", "-m", tag)
-        git(repo, "tag", tag)
-    return repo
+def test_one_checkout_major_everywhere() -> None:
+    majors = set()
+    for path in WORKFLOWS:
+        for line in uses_lines(path):
+            found = PINNED.match(line)
+            if found and found[1] == "actions/checkout":
+                majors.add(found[3])
+    for path in EXAMPLES:
+        majors.update(re.findall(r"uses: actions/checkout@v(\d+)$", path.read_text(), re.M))
+    assert len(majors) == 1, majors
 
 
-@pytest.mark.parametrize(
-    ("existing", "release", "git_tags"),
-    [
-        (["v1.0.0"], "1.0.0", "v1.0.0 v1.0 v1"),
-        (["v1.0.0", "v1.1.0", "v1.0.1"], "1.0.1", "v1.0.1 v1.0"),
-        (["v1.0.0", "v1.0.2", "v1.1.0", "v1.0.1"], "1.0.1", "v1.0.1"),
-        (["v1.2.0", "v1.10.0"], "1.10.0", "v1.10.0 v1.10 v1"),
-        (["v1.0.0", "v2.0.0", "v1.1.0"], "1.1.0", "v1.1.0 v1.1 v1"),
-        (["v1.0.0", "v1", "v1.0", "v10.0.0", "v1.1.0-rc.1", "v1.1.0"], "1.1.0", "v1.1.0 v1.1 v1"),
-    ],
-)
-def test_tags_step_moves_a_line_only_for_its_newest_release(
-    run_step, tmp_path: Path, existing: list[str], release: str, git_tags: str
-) -> None:
-    major, minor, _ = semver(release)
-    done, outputs = run_step(
-        "tags",
-        repo_with_tags(tmp_path, existing),
-        {"VERSION": release, "MINOR": f"{major}.{minor}", "MAJOR": str(major)},
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert outputs["git"] == git_tags
-    assert outputs["image"].splitlines() == [f"{IMAGE}:{tag}" for tag in git_tags.split()]
+def test_no_checkout_keeps_credentials() -> None:
+    for path in WORKFLOWS + EXAMPLES:
+        for s in (s for j in yaml.safe_load(path.read_text())["jobs"].values() for s in j["steps"]):
+            if s.get("uses", "").startswith("actions/checkout@"):
+                assert s["with"]["persist-credentials"] is False, path.name
 
 
-def test_move_tags_step_tags_a_detached_release_commit(run_step, tmp_path: Path) -> None:
-    origin = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    work = source_tree(tmp_path)
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "-m", "the source of v1.0.0")
-    git(work, "tag", "v1.0.0")
-    git(work, "remote", "add", "origin", str(origin))
-    git(work, "push", "-q", "origin", "main", "v1.0.0")
-    source = git(work, "rev-parse", "HEAD")
-
-    # What actions/checkout leaves for a tag push: HEAD detached at the tagged commit.
-    runner = tmp_path / "runner"
-    git(tmp_path, "clone", "-q", str(origin), str(runner))
-    git(runner, "checkout", "-q", "--detach", "v1.0.0")
-
-    done, _ = run_step("git commit", runner, {"VERSION": "1.0.0", "GIT_TAGS": "v1.0.0 v1.0 v1"})
-    assert done.returncode == 0, done.stdout + done.stderr
-
-    release = git(origin, "rev-parse", "v1.0.0^{commit}")
-    assert release != source
-    for tag in ("v1.0", "v1"):
-        assert git(origin, "rev-parse", f"{tag}^{{commit}}") == release
-    assert git(origin, "rev-parse", f"{release}^") == source
-    assert git(origin, "rev-parse", "main") == source  # main is untouched
-    assert git(origin, "branch", "--contains", release) == ""  # on no branch
-    assert git(origin, "diff", "--name-only", source, release) == "action.yml"
-    released = yaml.safe_load(git(origin, "show", f"{release}:action.yml"))
-    assert released["runs"]["image"] == f"docker://{IMAGE}:v1.0.0"
-    assert yaml.safe_load(git(origin, "show", "main:action.yml"))["runs"]["image"] == "Dockerfile"
-    assert git(origin, "cat-file", "-t", "v1") == "tag"  # annotated
+def test_ci_rehearses_the_release_after_the_tests() -> None:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    pytest_line = next(i for i, line in enumerate(lines) if "-m pytest" in line)
+    assert lines.index("scripts/release-rehearsal") > pytest_line
