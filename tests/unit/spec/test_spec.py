@@ -1,4 +1,4 @@
-"""Loading a spec file: metadata, the version, refusals of what is not well-formed, each with its line."""
+"""Loading a spec file: metadata, the version, refusals of what is not well-formed."""
 
 from __future__ import annotations
 
