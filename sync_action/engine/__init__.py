@@ -1,0 +1,1 @@
+"""The engine: specs compared, findings decided, no backend."""
