@@ -4,7 +4,9 @@ A pull request's description is Markdown; its notes are the section under the fi
 heading whose text contains "migration" (any case), up to the next heading of the
 same or a higher level. Headings are ATX (``#`` to ``######`` after at most three
 spaces) and setext (a paragraph underlined with ``===``, level 1, or ``---``, level 2);
-lines inside fenced code blocks (``` or ~~~) are never headings. Nothing else of the
+lines inside fenced code blocks (``` or ~~~) are never headings. HTML comments (a pull
+request template's hidden guidance, often with headings of its own) are removed first,
+as the rendered description does not show them. Nothing else of the
 description is copied, and the notes are cut to 2,000 characters at a line or word
 boundary, so that a long description cannot fill the sync pull request.
 """
@@ -20,6 +22,7 @@ KEYWORD = "migration"
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HTML_COMMENT = re.compile(r"<!--[\s\S]*?-->")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def migration_notes(description: str | None, limit: int = MAX_CHARS) -> Migratio
     """The description's migration section, or None when it has none or it is empty."""
     if not description:
         return None
-    lines = description.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    shown = _HTML_COMMENT.sub("", description.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = shown.split("\n")
     headings = _headings(lines)
     for index, heading in enumerate(headings):
         if KEYWORD in heading.text.lower():
