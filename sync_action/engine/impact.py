@@ -41,6 +41,7 @@ MAX_USES = 100  # per target; the rest is counted as truncated
 MAX_TEXT = 200  # characters of a use's line
 MAX_BYTES = 1024 * 1024  # larger files are not read
 BINARY_PROBE = 8192  # a NUL byte in this many first bytes makes a file binary
+FIRST_READ = 65536  # most files are read whole in one call, without asking their size
 SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor"})
 PROSE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc"})
 QUOTES = ('"', "'", "`")
@@ -62,7 +63,6 @@ _LEXER = re.compile(
 _ESCAPE = re.compile(r"\\(.)")
 
 _Trie = dict[str, "_Trie"]
-_Level = tuple[str, GitIgnoreSpec]  # a .gitignore's directory (relative) and its patterns
 
 
 class ImpactPathsError(ValueError):
@@ -122,11 +122,11 @@ def scan(
         return results
     wanted = _impact_paths(paths)
     base = os.fspath(root)
-    for rel in _files(base, _relative(Path(base), schema_file), wanted):
-        data = _read(os.path.join(base, rel))
+    for rel, path in _files(base, _relative(Path(base), schema_file), wanted):
+        data = _read(path)
         if data is None:
             continue
-        prose = os.path.splitext(rel)[1].lower() in PROSE_SUFFIXES
+        prose = rel[rel.rfind(".") :].lower() in PROSE_SUFFIXES
         for line, text, key in matcher.uses(data, prose):
             _add(results[key], Use(rel, line, text))
     return results
@@ -166,8 +166,16 @@ class _Matcher:
 
     def uses(self, data: bytes, prose: bool) -> list[tuple[int, str, str]]:
         """``(line, text, key)`` of each use in a file's bytes, in line order."""
-        by_id = bool(self._by_id) and any(prefix in data for prefix in self._id_prefixes)
-        by_name = not prose and any(probe.search(data) for probe in self._name_probes)
+        by_id = by_name = False
+        for prefix in self._id_prefixes:  # a substring test is far faster than a regex
+            if prefix in data:
+                by_id = True
+                break
+        if not prose:
+            for probe in self._name_probes:
+                if probe.search(data):
+                    by_name = True
+                    break
         if not by_id and not by_name:
             return []
         text = data.decode("utf-8", "replace")
@@ -282,9 +290,9 @@ def _relative(root: Path, schema_file: str | None) -> str | None:
     return PurePosixPath(*path.parts).as_posix()
 
 
-def _files(root: str, skip: str | None, wanted: GitIgnoreSpec | None) -> list[str]:
-    """The checkout's files to read, relative with forward slashes, sorted."""
-    found: list[str] = []
+def _files(root: str, skip: str | None, wanted: GitIgnoreSpec | None) -> list[tuple[str, str]]:
+    """The checkout's files to read, sorted: relative with forward slashes, and full."""
+    found: list[tuple[str, str]] = []
     pending: list[tuple[str, tuple[_Level, ...]]] = [("", ())]
     while pending:
         rel, levels = pending.pop()
@@ -302,7 +310,7 @@ def _files(root: str, skip: str | None, wanted: GitIgnoreSpec | None) -> list[st
                 if entry.name not in SKIPPED_DIRS and not _ignored(levels, child, True):
                     pending.append((child, levels))
             elif entry.is_file(follow_symlinks=False) and _kept(levels, child, skip, wanted):
-                found.append(child)
+                found.append((child, entry.path))
     return sorted(found)
 
 
@@ -324,7 +332,7 @@ def _gitignore(entries: list[os.DirEntry[str]], rel: str) -> tuple[_Level, ...]:
                     lines = handle.read().splitlines()
             except OSError:
                 return ()
-            return ((rel, _patterns(lines)),)
+            return (_Level(rel, _patterns(lines)),)
     return ()
 
 
@@ -346,12 +354,53 @@ def _readable(line: str) -> bool:
 
 def _ignored(levels: tuple[_Level, ...], path: str, is_dir: bool) -> bool:
     """Git's verdict: the deepest .gitignore with a matching pattern decides."""
-    for base, spec in reversed(levels):
-        inner = path[len(base) + 1 :] if base else path
-        verdict = spec.check_file(inner + "/" if is_dir else inner).include
+    for level in reversed(levels):
+        verdict = level.verdict(path, is_dir)
         if verdict is not None:
             return verdict
     return False
+
+
+class _Level:
+    """One .gitignore: its directory (relative) and its patterns.
+
+    Most paths match no pattern at all. One search of all the patterns' regexes joined
+    answers that in a fraction of the time of pathspec's check, which walks the patterns
+    one by one (the scan of 20,000 files spent a third of its time there); pathspec
+    still gives the verdict whenever a pattern matches.
+    """
+
+    def __init__(self, base: str, spec: GitIgnoreSpec) -> None:
+        self.base = base
+        self.spec = spec
+        self.any_match = _joined(spec)
+
+    def verdict(self, path: str, is_dir: bool) -> bool | None:
+        inner = path[len(self.base) + 1 :] if self.base else path
+        if is_dir:
+            inner += "/"
+        if self.any_match is not None and not self.any_match.search(inner):
+            return None
+        return self.spec.check_file(inner).include
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _joined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
+    """One regex that matches where any pattern does; None when it cannot be made."""
+    sources = []
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if pattern.include is None:
+            continue  # a comment or blank line
+        if not isinstance(regex, re.Pattern) or regex.flags != re.UNICODE:
+            return None
+        sources.append(_NAMED_GROUP.sub("(?:", regex.pattern))  # names would clash
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources) or "(?!)")
+    except re.error:
+        return None
 
 
 def _read(path: str) -> bytes | None:
@@ -361,8 +410,10 @@ def _read(path: str) -> bytes | None:
     except OSError:
         return None
     try:
-        size = os.fstat(descriptor).st_size
-        data = os.read(descriptor, size + 1) if size <= MAX_BYTES else b""
+        data = os.read(descriptor, FIRST_READ)
+        if len(data) == FIRST_READ:  # a larger file: its size decides
+            size = os.fstat(descriptor).st_size
+            data = data + os.read(descriptor, size + 1 - FIRST_READ) if size <= MAX_BYTES else b""
     except OSError:
         return None
     finally:
