@@ -281,6 +281,33 @@ def test_files_read_are_the_files_git_sees(tree: Tree) -> None:
             "i.ts": use,
         }
     )
+    assert used_files(root) == git_sees(root)
+
+
+def test_wildcards_anchors_and_reinclusion_agree_with_git(tree: Tree) -> None:
+    """Patterns git reads in its own way: a file in an ignored directory stays ignored."""
+    use = f"{FIELD_ID}\n"
+    root = tree(
+        {
+            ".gitignore": "/*.ts\na/**/b.py\n[xy].js\n\\#notes\nlogs\n!logs/keep.ts\nbuild/*\n"
+            "!build/out.ts\n",
+            "top.ts": use,
+            "src/top.ts": use,
+            "a/b.py": use,
+            "a/q/r/b.py": use,
+            "x.js": use,
+            "z.js": use,
+            "#notes": use,
+            "logs/keep.ts": use,
+            "build/out.ts": use,
+            "build/other.ts": use,
+        }
+    )
+    assert used_files(root) == git_sees(root)
+
+
+def git_sees(root: Path) -> set[str]:
+    """The files the real git does not ignore, .gitignore files left out."""
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     seen = subprocess.run(
         ["git", "ls-files", "--others", "--exclude-standard"],
@@ -288,8 +315,8 @@ def test_files_read_are_the_files_git_sees(tree: Tree) -> None:
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
-    assert used_files(root) == {path for path in seen if not path.endswith(".gitignore")}
+    ).stdout.splitlines()
+    return {path for path in seen if not path.endswith(".gitignore")}
 
 
 def test_an_unreadable_gitignore_line_is_left_out(tree: Tree) -> None:
