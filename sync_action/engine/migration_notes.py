@@ -65,9 +65,8 @@ def migration_notes(description: str | None, limit: int = MAX_CHARS) -> Migratio
 
 def _body(lines: list[str]) -> str:
     """The section's lines without the blank lines around them."""
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    return "\n".join(lines).rstrip()
+    first = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+    return "\n".join(lines[first:]).rstrip()
 
 
 def _headings(lines: list[str]) -> list[_Heading]:
