@@ -16,8 +16,9 @@ most a change can ask for.
 The scan is `sync_action.engine.impact.scan` in this process (imported once); grep is
 `grep -rnF -f LITERALS` with `--exclude-dir` for `.git` and `node_modules` (it still
 reads what the `.gitignore` files ignore, 1,500 files) and its output read through a
-pipe (GNU grep stops at the first match when writing to /dev/null). Both run on a warm page cache, in turns. Prints a
-Markdown table with PASS/FAIL; exit status 1 when the target is missed.
+pipe (GNU grep stops at the first match when writing to /dev/null). Both run on a warm
+page cache, in turns. Prints a Markdown table with PASS/FAIL; exit status 1 when the
+target is missed.
 """
 
 from __future__ import annotations
