@@ -58,7 +58,7 @@ LAYOUT = {
 }
 VOCABULARY = (
     "user meal sleep energy load save parse value items count total score entry record list "
-    "index cache token retry queue event config helper render view state props theme route "
+    "index cache token retry queue event config layout render view state props theme route "
     "query fetch result error status"
 )
 WORDS = VOCABULARY.split()
@@ -120,7 +120,7 @@ class Writer:
     def typescript(self) -> list[str]:
         w = self.word
         lines = [
-            f"// {w()} {w()}: helpers for the {w()} screen.",
+            f"// {w()} {w()}: functions for the {w()} screen.",
             f'import {{ {w()}Client }} from "../lib/{w()}";',
             f"import type {{ {w().title()}Props }} from './{w()}';",
             "",
