@@ -97,11 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="schema-sync",
         description="Keep one schema file identical across repositories.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for mode in ("drift", "sync", "airtable", "status"):
-        sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
+        sub = commands.add_parser(
+            mode, help=MODES_HELP[mode], description=MODES_HELP[mode], allow_abbrev=False
+        )
         if mode == "airtable":
             sub.add_argument(
                 "file",
@@ -118,19 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="PATH",
                 help="a local git checkout of a peer, instead of the GitHub API "
                 "(repeatable; named by --peer-repos in the same order, or from "
-                "its origin remote; default: none, the API is used)",
+                "its origin remote) (default: none: the GitHub API is used)",
             )
         add_input_flags(sub, mode)
     # `impact` (the impact scan's subcommand) is added here, next to diff and validate.
-    diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
+    diff = commands.add_parser(
+        "diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"], allow_abbrev=False
+    )
     diff.add_argument("old", help="one copy: the consumer's, unless --role source")
     diff.add_argument("new", help="the other copy: the source's, unless --role source")
     diff.add_argument(
         "--role",
         choices=("consumer", "source"),
         default="consumer",
-        help="the role of OLD's side: consumer (default; changes read OLD -> NEW) or "
-        "source (changes read NEW -> OLD, toward the source)",
+        help="the role of OLD's side: consumer (changes read OLD -> NEW) or source "
+        "(changes read NEW -> OLD, toward the source) (default: consumer)",
     )
     diff.add_argument(
         "--format",
@@ -143,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.epilog = "Exit status: 0 no changes, 1 changes, 2 bad input (as diff(1))."
     validate = commands.add_parser(
-        "validate", help=MODES_HELP["validate"], description=MODES_HELP["validate"]
+        "validate",
+        help=MODES_HELP["validate"],
+        description=MODES_HELP["validate"],
+        allow_abbrev=False,
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="the spec files to check")
     validate.add_argument(
