@@ -15,7 +15,8 @@ elif [ -x "$here/../.venv/bin/python" ]; then
 else
   python=python3
 fi
-if ! "$python" -c "import sync_action, yaml, jsonschema" 2>/dev/null; then
+# Asked from / so that a sync_action in the current directory does not answer for it.
+if ! (cd / && "$python" -c "import sync_action, yaml, jsonschema") 2>/dev/null; then
   echo "demo: $python cannot run schema-sync: run 'bash scripts/setup' in $(cd "$here/.." && pwd) first" >&2
   exit 1
 fi

@@ -75,7 +75,8 @@ def test_the_quick_start_runs_on_a_fresh_clone_after_the_setup(tmp_path):
 
 def test_the_quick_start_before_the_setup_says_to_run_it(tmp_path):
     plain = subprocess.run(
-        ["python3", "-c", "import sync_action"],
+        ["python3", "-c", "import sync_action, yaml, jsonschema"],
+        cwd=tmp_path,
         env={"PATH": SYSTEM_PATH},
         capture_output=True,
         check=False,
