@@ -5,10 +5,20 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-python=${PYTHON:-python3}
-if ! "$python" -c "import sync_action, yaml, jsonschema" 2>/dev/null; then
-  echo "Installing schema-sync first: $python -m pip install -e $here/.."
-  "$python" -m pip install -q -e "$here/.."
+# The Python that has schema-sync: $PYTHON when set, else the checkout's .venv (made by
+# `bash scripts/setup`), else python3. Nothing is installed here: Debian's and Ubuntu's
+# python3 refuse system-wide installs (PEP 668), and scripts/setup knows how to cope.
+if [ -n "${PYTHON:-}" ]; then
+  python=$PYTHON
+elif [ -x "$here/../.venv/bin/python" ]; then
+  python=$here/../.venv/bin/python
+else
+  python=python3
+fi
+# Asked from / so that a sync_action in the current directory does not answer for it.
+if ! (cd / && "$python" -c "import sync_action, yaml, jsonschema") 2>/dev/null; then
+  echo "demo: $python cannot run schema-sync: run 'bash scripts/setup' in $(cd "$here/.." && pwd) first" >&2
+  exit 1
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/schema-sync-demo.XXXXXX")
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sync_action import __version__
+from sync_action.cli_flags import add_input_flags
 from sync_action.core.errors import (
     EXIT_DRIFT,
     EXIT_OK,
@@ -37,57 +38,6 @@ MODES_HELP = {
     "status": "report every consumer's state: in sync, behind, edited or missing, and its "
     "sync pull request",
 }
-BOTH = ("drift", "sync")
-ALL = ("drift", "sync", "airtable")
-# Each input as a flag: the subcommands it means something in, and its help.
-FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
-    "schema-path": (ALL, "this repository's schema file, relative to the workspace"),
-    "peer-repos": (BOTH, "the peers, owner/name, comma- or newline-separated"),
-    "peer-path": (BOTH, "the file's path inside the peers (default: --schema-path)"),
-    "peer-ref": (("drift",), "the peer's branch, tag or commit (default: its default branch)"),
-    "token": (
-        ALL,
-        "token for the GitHub REST API (default: GITHUB_TOKEN, else GH_TOKEN, from the "
-        "environment); never needed with --peer-dir",
-    ),
-    "role": (("drift",), "source, consumer or auto (from the spec's owner_repo)"),
-    "fail-on-drift": (("drift", "airtable"), "exit 1 when any peer drifted or lacks the file"),
-    "fail-on": (ALL, "conditions that exit 1, e.g. drift,version-too-small (or never)"),
-    "comment": (("drift", "airtable"), "on a pull request event, keep one sticky comment on it"),
-    "report-path": (ALL, "where the JSON report is written, relative to the workspace"),
-    "force-sync": (("sync",), "rebuild the sync branch and refresh the pull request"),
-    "disabled": (ALL, "do nothing, say so, exit 0"),
-    "base-branch": (("sync",), "the branch the pull request targets (default: the peer's)"),
-    "sync-branch": (("sync",), "the sync branch (default: schema-sync/<peer-path slug>)"),
-    "labels": (("sync",), "labels put on the sync pull request"),
-    "pr-title": (("sync",), "the pull request title; {path} {source} {version} {sha} filled in"),
-    "dry-run": (ALL, "compute, report and print everything; write nothing remote"),
-    "require-version-bump": (BOTH, "different content under the same spec version is a finding"),
-    "version-policy": (BOTH, "bump, semver or none: how the version must move with the content"),
-    "spec-schema": (ALL, "a JSON Schema the file must satisfy (default: the built-in one)"),
-    "ignore": (BOTH, "dotted paths with * wildcards left out of drift"),
-    "app-id": (BOTH, "authenticate as this GitHub App (with --app-private-key-file)"),
-    "airtable-base-id": (
-        ("airtable",),
-        "the base, app + 14 letters or digits (default: AIRTABLE_BASE_ID from the environment)",
-    ),
-    "airtable-token": (
-        ("airtable",),
-        "a personal access token with schema.bases:read "
-        "(default, and better: AIRTABLE_API_KEY from the environment)",
-    ),
-    "airtable-api-url": (("airtable",), "the Airtable API's base URL"),
-}
-NOT_FLAGS = ("mode", "app-private-key")  # the subcommand is the mode; the key comes from a file
-BOOLEAN_INPUTS = (
-    "fail-on-drift",
-    "comment",
-    "force-sync",
-    "disabled",
-    "dry-run",
-    "require-version-bump",
-    "dashboard",
-)
 
 
 def run_action(env: Mapping[str, str] | None = None) -> int:
@@ -155,17 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="schema-sync",
         description="Keep one schema file identical across repositories.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"schema-sync {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for mode in ("drift", "sync", "airtable", "status"):
-        sub = commands.add_parser(mode, help=MODES_HELP[mode], description=MODES_HELP[mode])
+        sub = commands.add_parser(
+            mode, help=MODES_HELP[mode], description=MODES_HELP[mode], allow_abbrev=False
+        )
         if mode == "airtable":
             sub.add_argument(
                 "file",
                 nargs="?",
                 metavar="FILE",
-                help="the spec (default: --schema-path); the token comes from AIRTABLE_API_KEY",
+                help="the spec (default: the --schema-path value)",
             )
             sub.set_defaults(peer_dir=[])
         else:
@@ -176,34 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="PATH",
                 help="a local git checkout of a peer, instead of the GitHub API "
                 "(repeatable; named by --peer-repos in the same order, or from "
-                "its origin remote)",
+                "its origin remote) (default: none: the GitHub API is used)",
             )
-        for name, default in DEFAULTS.items():
-            modes, text = FLAGS.get(name, (BOTH, f"the action's `{name}` input"))
-            if name in NOT_FLAGS or mode not in modes:
-                continue
-            shown = f" (default: {default})" if default else ""
-            if name in BOOLEAN_INPUTS:
-                sub.add_argument(
-                    f"--{name}", nargs="?", const="true", metavar="BOOL", help=text + shown
-                )
-            else:
-                sub.add_argument(f"--{name}", metavar="VALUE", help=text + shown)
-        if mode != "airtable":
-            sub.add_argument(
-                "--app-private-key-file",
-                metavar="PATH",
-                help="the GitHub App's private key (PEM file)",
-            )
-    diff = commands.add_parser("diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"])
+        add_input_flags(sub, mode)
+    # `impact` (the impact scan's subcommand) is added here, next to diff and validate.
+    diff = commands.add_parser(
+        "diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"], allow_abbrev=False
+    )
     diff.add_argument("old", help="one copy: the consumer's, unless --role source")
     diff.add_argument("new", help="the other copy: the source's, unless --role source")
     diff.add_argument(
         "--role",
         choices=("consumer", "source"),
         default="consumer",
-        help="the role of OLD's side: consumer (default; changes read OLD -> NEW) or "
-        "source (changes read NEW -> OLD, toward the source)",
+        help="the role of OLD's side: consumer (changes read OLD -> NEW) or source "
+        "(changes read NEW -> OLD, toward the source) (default: consumer)",
     )
     diff.add_argument(
         "--format",
@@ -216,7 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.epilog = "Exit status: 0 no changes, 1 changes, 2 bad input (as diff(1))."
     validate = commands.add_parser(
-        "validate", help=MODES_HELP["validate"], description=MODES_HELP["validate"]
+        "validate",
+        help=MODES_HELP["validate"],
+        description=MODES_HELP["validate"],
+        allow_abbrev=False,
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="the spec files to check")
     validate.add_argument(

@@ -195,10 +195,21 @@ def facts(result: PeerResult) -> list[str]:
         )
     last = metrics.last_sync_at.isoformat() if metrics.last_sync_at else "never"
     lines.append(
-        f"last sync: {last}; latency: {metrics.sync_latency_hours} h; "
+        f"last sync: {last}; latency: {_latency(metrics, result.status)}; "
         f"interventions (90 days): {metrics.interventions}"
     )
     return lines
+
+
+def _latency(metrics: Metrics, status: str) -> str:
+    """The log's words for a latency that is `null` in the report, with why."""
+    if metrics.sync_latency_hours is not None:
+        return f"{metrics.sync_latency_hours:g} h"
+    if metrics.last_sync_at is None:
+        return "none (no sync pull request was merged)"
+    if status in (EDITED, MISSING):
+        return f"none (the consumer's file is {status}, not the merged sync's)"
+    return "not known (the merged sync names no source commit found in the history)"
 
 
 def finding(

@@ -38,8 +38,10 @@ class Settings(TypedDict, total=False):
 
 def ca_bundle() -> str | bool:
     """The CA file to trust: an Enterprise Server with a private CA is reached by setting
-    REQUESTS_CA_BUNDLE or SSL_CERT_FILE (requests itself reads only the former)."""
-    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+    REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or SSL_CERT_FILE. The first one set wins, in
+    that order: requests itself prefers the first two, in that order, over any `verify`
+    given to it, so SSL_CERT_FILE counts only when neither is set."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"):
         path = os.environ.get(name)
         if path:
             if not os.path.isfile(path):
