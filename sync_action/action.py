@@ -165,9 +165,9 @@ def outputs(
         values["pending"] = _bool(any(r.status == Status.PENDING for r in results))
     if cfg.mode == Mode.SYNC:
         if len(results) == 1:
-            values["sync-status"] = results[0].status
+            values["sync-status"] = results[0].status or ""
         else:
-            values["sync-status"] = "\n".join(f"{r.repository}={r.status}" for r in results)
+            values["sync-status"] = "\n".join(f"{r.repository}={r.status or ''}" for r in results)
         values["pr-urls"] = "\n".join(r.pr_url for r in results if r.pr_url)
     return values
 
@@ -176,7 +176,7 @@ def _result(r: PeerResult) -> dict[str, object]:
     entry: dict[str, object] = {
         "repository": r.repository,
         "drift": r.drift,
-        "status": r.status,
+        "status": r.status or "",
         "pr_url": r.pr_url,
         "changes": len(r.changes),
         "breaking": r.breaking,

@@ -150,6 +150,7 @@ def _field(schema: Any) -> BaseField:
         linked_table_id=getattr(options, "linked_table_id", None),
         inverse_link_field_id=getattr(options, "inverse_link_field_id", None),
         result_type=_type_name(result.type) if result is not None else None,
+        precision=getattr(options, "precision", None),
     )
 
 

@@ -1,7 +1,8 @@
 """Compare a spec with a live Airtable base's schema, read from the spec to the base.
 
 `before` is what the app expects (the spec), `after` what exists (the base). Tables
-and fields are matched by id when the spec has one, else by display name; the type
+and fields are matched by id when the spec has one, else by display name (a spec id
+the base lacks beside a base entry of the same name is one `id-changed`); the type
 table says which Airtable types satisfy each spec type. This module knows the
 Airtable schema only as plain data (`BaseSchema`): the client that fetches it lives
 in `airtable_api`, so the engine never imports a backend.
@@ -25,6 +26,7 @@ NUMBER_RESULTS = frozenset(
     {"number", "currency", "percent", "rating", "duration", "autoNumber", "count"}
 )
 COMPUTED = frozenset({"formula", "rollup", "multipleLookupValues"})
+WHOLE_NUMBERS = frozenset({"rating", "duration", "autoNumber", "count"})
 # Spec type -> Airtable types that satisfy it directly, and computed types whose result
 # type must then be one of the given set.
 TYPE_TABLE: dict[str, tuple[frozenset[str], Mapping[str, frozenset[str]]]] = {
@@ -35,6 +37,8 @@ TYPE_TABLE: dict[str, tuple[frozenset[str], Mapping[str, frozenset[str]]]] = {
     "long_text": (frozenset({"multilineText", "richText", "aiText"}), {}),
     "email": (frozenset({"email"}), {}),
     "number": (NUMBER_RESULTS, {"formula": NUMBER_RESULTS, "rollup": NUMBER_RESULTS}),
+    # and `number` with `options.precision` 0: see `type_verdict`.
+    "integer": (WHOLE_NUMBERS, {}),
     "checkbox": (frozenset({"checkbox"}), {}),
     "date": (frozenset({"date"}), {}),
     "datetime": (frozenset({"dateTime", "createdTime", "lastModifiedTime"}), {}),
@@ -59,6 +63,7 @@ class BaseField:
     linked_table_id: str | None = None
     inverse_link_field_id: str | None = None
     result_type: str | None = None  # formula, rollup and lookup: the type of the result
+    precision: int | None = None  # number, currency, percent: decimal places
 
 
 @dataclass(frozen=True)
@@ -105,22 +110,28 @@ def _entries(value: Any) -> dict[str, dict[str, Any]]:
 def match(
     spec: Mapping[str, dict[str, Any]], base: Iterable[BaseTable | BaseField]
 ) -> tuple[dict[str, Any], list[Any]]:
-    """Pair spec entries with base entries by id, else by trimmed display name.
+    """Pair spec entries with base entries: by id first, then by trimmed display name for
+    entries without an id or whose id the base lacks (an `id-changed`).
 
     Returns {spec key: base entry} and the base entries no spec entry claimed.
     """
     items = list(base)
     by_id = {item.id: item for item in items}
-    by_name: dict[str, Any] = {}
-    for item in items:
-        by_name.setdefault(item.name.strip(), item)
     pairs: dict[str, Any] = {}
     claimed: set[str] = set()
     for key, entry in spec.items():
-        if entry.get("id"):
-            found = by_id.get(str(entry["id"]))
-        else:
-            found = by_name.get(display_name(key, entry))
+        found = by_id.get(str(entry["id"])) if entry.get("id") else None
+        if found is not None and found.id not in claimed:
+            pairs[key] = found
+            claimed.add(found.id)
+    by_name: dict[str, Any] = {}
+    for item in items:
+        if item.id not in claimed:
+            by_name.setdefault(item.name.strip(), item)
+    for key, entry in spec.items():
+        if key in pairs or str(entry.get("id") or "") in by_id:
+            continue
+        found = by_name.get(display_name(key, entry))
         if found is not None and found.id not in claimed:
             pairs[key] = found
             claimed.add(found.id)
@@ -142,6 +153,7 @@ def compare_base(spec: Mapping[str, Any], base: BaseSchema) -> Comparison:
             continue
         if not entry.get("id"):
             result.suggested_ids[f"tables.{key}"] = table.id
+        result.changes += _id_changed(key, None, entry, table, table.id)
         result.changes += _renamed(key, None, entry, table, renames)
         _compare_fields(key, entry, table, result, linked_ids, table_keys, renames)
     for table in extra:
@@ -177,6 +189,7 @@ def _compare_fields(
             continue
         if not spec_field.get("id"):
             result.suggested_ids[f"tables.{table_key}.fields.{key}"] = found.id
+        result.changes += _id_changed(table_key, key, spec_field, found, table.id)
         result.changes += _renamed(table_key, key, spec_field, found, renames, table.id)
         result.changes += _type_changes(
             table_key, key, spec_field, found, table, linked_ids, table_keys
@@ -247,6 +260,34 @@ def _added_field(table_key: str, table: BaseTable, base_field: BaseField, used: 
     )
 
 
+def _id_changed(
+    table: str,
+    key: str | None,
+    entry: dict[str, Any],
+    found: BaseTable | BaseField,
+    table_id: str,
+) -> list[Change]:
+    """Same display name, another id (recreated in the base): breaking, as the app looks
+    tables and fields up by id."""
+    if not entry.get("id") or str(entry["id"]) == found.id:
+        return []
+    return [
+        Change(
+            Kind.CHANGED,
+            f"{_where(table, key)}.id",
+            True,
+            str(entry["id"]),
+            found.id,
+            table=table,
+            field=key,
+            table_id=table_id,
+            field_id=found.id if key is not None else None,
+            name=found.name,
+            reason=Reason.ID_CHANGED,
+        )
+    ]
+
+
 def _renamed(
     table: str,
     key: str | None,
@@ -312,7 +353,7 @@ def _type_changes(
     if verdict == "unknown":
         return [change("type", False, spec_type, found.type, Reason.TYPE_UNKNOWN)]
     if verdict == "mismatch":
-        return [change("type", True, spec_type, _shown_type(found), Reason.TYPE_CHANGED)]
+        return [change("type", True, spec_type, _shown_type(spec_type, found), Reason.TYPE_CHANGED)]
     target = spec_field.get("link_table")
     if spec_type != "link" or target is None:
         return []
@@ -328,6 +369,8 @@ def type_verdict(spec_type: str, found: BaseField) -> str:
     if spec_type not in TYPE_TABLE or not found.known:
         return "unknown"
     direct, computed = TYPE_TABLE[spec_type]
+    if spec_type == "integer" and found.type == "number":
+        return "ok" if found.precision == 0 else "mismatch"
     if found.type in direct:
         return "ok"
     if found.type in computed and found.result_type in computed[found.type]:
@@ -335,9 +378,13 @@ def type_verdict(spec_type: str, found: BaseField) -> str:
     return "mismatch"
 
 
-def _shown_type(found: BaseField) -> str:
+def _shown_type(spec_type: str, found: BaseField) -> str:
+    """The base's type as a change shows it: with a computed field's result type, and
+    with the decimals that make a `number` no `integer`."""
     if found.type in COMPUTED and found.result_type:
         return f"{found.type} ({found.result_type})"
+    if spec_type == "integer" and found.type == "number" and found.precision is not None:
+        return f"number (precision {found.precision})"
     return found.type
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync_action.core.errors import SpecError
 from sync_action.core.hosting import RemoteFile
-from sync_action.core.vocabulary import Finding, VersionPolicy
+from sync_action.core.vocabulary import Finding, Status, VersionPolicy
 from sync_action.engine import versions
 from sync_action.engine.diff import Change, diff_documents, split_ignored
 from sync_action.spec.model import Spec, load_bytes
@@ -22,17 +22,12 @@ from sync_action.spec.model import Spec, load_bytes
 if TYPE_CHECKING:
     from sync_action.engine.status_model import Metrics
 
-VERSION_NOT_BUMPED = Finding.VERSION_NOT_BUMPED
-VERSION_TOO_SMALL = Finding.VERSION_TOO_SMALL
-MISSING = Finding.MISSING
-PEER_INVALID = Finding.PEER_INVALID
-
 
 @dataclass(frozen=True)
 class Provenance:
     """The verdict on one consumer copy: behind the source, or edited locally (`provenance`)."""
 
-    state: str
+    state: Finding  # behind-source or edited-locally
     source: str
     version: str | None
     commit: str | None
@@ -70,8 +65,8 @@ class PeerResult:
     drift: bool = False
     changes: list[Change] = field(default_factory=list)
     ignored: list[Change] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
-    status: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    status: Status | None = None  # None until the mode decides
     pr_url: str = ""
     pr_number: int | None = None
     message: str = ""
@@ -146,7 +141,7 @@ def compare(
     result.remote = remote
     if remote.content is None:
         result.drift = True
-        result.findings.append(MISSING)
+        result.findings.append(Finding.MISSING)
         return result
     if remote.blob_sha == local.blob_sha or remote.content == local.raw:
         return result
@@ -154,7 +149,7 @@ def compare(
         peer = load_bytes(remote.content, f"{remote.repository}:{remote.path}")
     except SpecError as exc:
         result.drift = True
-        result.findings.append(PEER_INVALID)
+        result.findings.append(Finding.PEER_INVALID)
         result.message = exc.message
         return result
     result.peer_spec = peer

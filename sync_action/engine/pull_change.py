@@ -32,7 +32,7 @@ class PullChange:
     base_spec: Spec | None = None
     changes: list[Change] = field(default_factory=list)
     ignored: list[Change] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     required_version: str | None = None
     read_from: str = "checkout"  # or "api"

@@ -75,7 +75,7 @@ def peer_entry(result: PeerResult) -> dict[str, Any]:
         findings=list(result.findings),
         changes=[c.to_json() for c in result.changes],
         ignored=[c.to_json() for c in result.ignored],
-        status=result.status,
+        status=result.status or "",  # "": no mode decided one
         pr_url=result.pr_url,
         pending_pr=result.pending_pr,
         required_version=result.required_version,

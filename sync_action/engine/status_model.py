@@ -24,11 +24,7 @@ from typing import Any
 
 from sync_action.core.hosting import CommitInfo, PullState, SyncPull
 from sync_action.core.times import iso
-from sync_action.core.vocabulary import Finding, Status
 
-# Status mode's words, from the vocabulary.
-IN_SYNC, BEHIND, EDITED = Status.IN_SYNC, Status.BEHIND, Status.EDITED
-MISSING, FAILED, STALE_PR = Status.MISSING, Status.FAILED, Finding.STALE_PR
 WINDOW = timedelta(days=90)
 DECIDING = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 

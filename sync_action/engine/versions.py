@@ -132,7 +132,7 @@ def updated_at_unchanged(
 class Findings(Protocol):
     """Whatever collects findings: a peer's result, or a pull request's own change."""
 
-    findings: list[str]
+    findings: list[Finding]
     notes: dict[str, str]
     required_version: str | None
 

@@ -17,9 +17,7 @@ from sync_action.engine.diff import Change, diff_documents
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec, load_bytes, normalize_version
 
-BEHIND = Finding.BEHIND_SOURCE
-EDITED = Finding.EDITED_LOCALLY
-__all__ = ["BEHIND", "EDITED", "Provenance", "own_edits", "place", "place_in_sync"]
+__all__ = ["Provenance", "own_edits", "place", "place_in_sync"]
 
 
 def place(
@@ -53,7 +51,7 @@ def _place(
         version = local.version
         found = host.find_version(result.repository, cfg.peer_path, result.ref, local.blob_sha)
         source = result.repository
-    state = EDITED if found is None else BEHIND
+    state = Finding.EDITED_LOCALLY if found is None else Finding.BEHIND_SOURCE
     result.provenance = Provenance(state, source, version, found or None)
     result.findings.append(state)
 
@@ -77,7 +75,7 @@ def place_in_sync(cfg: Config, history: SourceHistory, result: PeerResult, *, ap
     if not known:
         return
     version = result.peer_spec.version if result.peer_spec else None
-    state = EDITED if found is None else BEHIND
+    state = Finding.EDITED_LOCALLY if found is None else Finding.BEHIND_SOURCE
     result.provenance = Provenance(state, cfg.repository, version, found or None)
     result.findings.append(state)
 
@@ -92,7 +90,7 @@ def own_edits(
     Returns (edits, "") or (None, why they cannot be listed); (None, "") when not edited.
     """
     peer = result.peer_spec
-    if EDITED not in result.findings or peer is None:
+    if Finding.EDITED_LOCALLY not in result.findings or peer is None:
         return None, ""
     wanted = normalize_version(peer.version)
     if wanted is not None:

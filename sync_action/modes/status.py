@@ -17,16 +17,10 @@ from sync_action.core import markers
 from sync_action.core.errors import EXIT_DRIFT, EXIT_OK, RemoteError
 from sync_action.core.hosting import Hosting, SourceHistory
 from sync_action.core.runner import Runner
-from sync_action.core.vocabulary import STATUS_CONDITION
+from sync_action.core.vocabulary import STATUS_CONDITION, Finding, Status
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.overview import Overview
 from sync_action.engine.status_model import (
-    BEHIND,
-    EDITED,
-    FAILED,
-    IN_SYNC,
-    MISSING,
-    STALE_PR,
     WINDOW,
     Metrics,
     age_days,
@@ -39,8 +33,6 @@ from sync_action.engine.status_model import (
 )
 from sync_action.modes import expiry
 from sync_action.modes.context import fan_out
-from sync_action.modes.provenance import BEHIND as BEHIND_FINDING
-from sync_action.modes.provenance import EDITED as EDITED_FINDING
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
 from sync_action.texts import dashboard
@@ -66,23 +58,23 @@ def check(
         result.status = _state(result, history)
         _history(cfg, host, result, history, now)
     except RemoteError as exc:
-        result.status, result.message, result.exit_code = FAILED, exc.message, exc.exit_code
+        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
     return result
 
 
-def _state(result: PeerResult, history: SourceHistory) -> str:
+def _state(result: PeerResult, history: SourceHistory) -> Status:
     remote = result.remote
     if result.missing:
-        return MISSING
+        return Status.MISSING
     if not result.drift or remote is None or remote.blob_sha is None:
-        return IN_SYNC
+        return Status.IN_SYNC
     if history.repository and history.holds(remote.blob_sha)[1] is not None:
-        result.findings.append(BEHIND_FINDING)
-        return BEHIND
+        result.findings.append(Finding.BEHIND_SOURCE)
+        return Status.BEHIND
     if not history.repository:
-        return BEHIND  # no source to ask: call it behind, a sync would fix it
-    result.findings.append(EDITED_FINDING)
-    return EDITED
+        return Status.BEHIND  # no source to ask: call it behind, a sync would fix it
+    result.findings.append(Finding.EDITED_LOCALLY)
+    return Status.EDITED
 
 
 def _history(
@@ -97,7 +89,7 @@ def _history(
         metrics.last_sync_at, metrics.last_sync_url = merged.merged_at, merged.url
         found = markers.PULL_MARK.search(merged.body)
         metrics.source_commit = found.group(1) if found and found.group(1) else None
-        if metrics.source_commit and result.status in (IN_SYNC, BEHIND):
+        if metrics.source_commit and result.status in (Status.IN_SYNC, Status.BEHIND):
             made = history.made(metrics.source_commit)
             metrics.sync_latency_hours = latency_hours(made, merged.merged_at)
     pull = open_pull(pulls)
@@ -108,7 +100,7 @@ def _history(
     metrics.pr_age_days = age_days(pull.created_at, now)
     metrics.stale = metrics.pr_age_days > cfg.max_pr_age
     if metrics.stale:
-        result.findings.append(STALE_PR)
+        result.findings.append(Finding.STALE_PR)
     state = host.pull_state(result.repository, pull.number)
     metrics.mergeable, metrics.mergeable_state = state.mergeable, state.mergeable_state
     metrics.review_decision = review_decision(state, pull.requested_reviewers)
@@ -160,11 +152,13 @@ def _log(cfg: Config, runner: Runner, result: PeerResult) -> int:
     with runner.group(f"{result.repository}: {result.status}"):
         for line in dashboard.facts(result):
             runner.log(line)
-    if result.status == FAILED:
+    if result.status == Status.FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Status not read")
         return EXIT_OK
     code = EXIT_OK
-    words = [result.status] + ([STALE_PR] if metrics and metrics.stale else [])
+    words: list[Status | Finding] = [result.status] if result.status else []
+    if metrics and metrics.stale:
+        words.append(Finding.STALE_PR)
     for word in words:
         condition = STATUS_CONDITION.get(word)
         if condition is None:

@@ -22,9 +22,9 @@ from sync_action.core import markers
 from sync_action.core.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
 from sync_action.core.hosting import Hosting, PullRequest, RemoteFile, SourceHistory
 from sync_action.core.runner import Runner
-from sync_action.core.vocabulary import Status
+from sync_action.core.vocabulary import Finding, Status
 from sync_action.engine import report
-from sync_action.engine.compare import VERSION_NOT_BUMPED, VERSION_TOO_SMALL, PeerResult, compare
+from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.versions import version_order
 from sync_action.modes import provenance
 from sync_action.modes.context import context, fan_out, text_docs, text_run
@@ -32,8 +32,6 @@ from sync_action.settings.config import Config
 from sync_action.spec.model import Spec, load_bytes
 from sync_action.texts import prbody
 
-CREATED, UPDATED, UNCHANGED = Status.CREATED, Status.UPDATED, Status.UNCHANGED
-DRY_RUN, REFUSED, FAILED = Status.DRY_RUN, Status.REFUSED, Status.FAILED
 ATTEMPTS = 3
 
 
@@ -94,13 +92,13 @@ def sync_peer(job: Job, peer: str) -> PeerResult:
     try:
         _sync(job, result)
     except _Superseded as newer:
-        result.status = UNCHANGED
+        result.status = Status.UNCHANGED
         result.message = (
             f"{peer}: the sync branch {cfg.sync_branch} holds spec version {newer.version}, "
             f"newer than this {job.local.version}; it was left as it is (force-sync overrides)"
         )
     except RemoteError as exc:
-        result.status, result.message, result.exit_code = FAILED, exc.message, exc.exit_code
+        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
     return result
 
 
@@ -119,23 +117,23 @@ def _sync(job: Job, result: PeerResult) -> None:
     if not result.drift:
         _base_has_content(job, result, pull)
         return
-    if VERSION_NOT_BUMPED in result.findings:
-        result.status, result.exit_code = REFUSED, EXIT_DRIFT
+    if Finding.VERSION_NOT_BUMPED in result.findings:
+        result.status, result.exit_code = Status.REFUSED, EXIT_DRIFT
         result.message = (
             f"{peer}:{cfg.peer_path} has different content under the same spec version "
             f"({local.version}); bump spec_version in {cfg.schema_path} before syncing"
         )
         return
-    if VERSION_TOO_SMALL in result.findings:
-        result.status, result.exit_code = REFUSED, EXIT_DRIFT
+    if Finding.VERSION_TOO_SMALL in result.findings:
+        result.status, result.exit_code = Status.REFUSED, EXIT_DRIFT
         result.message = (
             f"{peer}:{cfg.peer_path} is not synced under version-policy semver: "
-            f"{result.notes[VERSION_TOO_SMALL]}; set spec_version in {cfg.schema_path} "
+            f"{result.notes[Finding.VERSION_TOO_SMALL]}; set spec_version in {cfg.schema_path} "
             f"to {result.required_version} or later"
         )
         return
     if cfg.dry_run:
-        result.status = DRY_RUN
+        result.status = Status.DRY_RUN
         return
     if pull is not None and not cfg.force_sync:
         _update(job, result, pull)
@@ -145,7 +143,7 @@ def _sync(job: Job, result: PeerResult) -> None:
 
 def _base_has_content(job: Job, result: PeerResult, pull: PullRequest | None) -> None:
     """The consumer already has this file: close a sync PR left open from earlier."""
-    result.status = UNCHANGED
+    result.status = Status.UNCHANGED
     if pull is not None and not job.cfg.dry_run:
         if not job.cfg.force_sync:  # a newer sync's pull request stays open
             _refuse_if_newer(job, _branch_file(job, result))
@@ -164,7 +162,7 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     branch_file = _branch_file(job, result)
     if branch_file.blob_sha == job.local.blob_sha:
         _ensure_labels(job, result, pull)
-        result.status = UNCHANGED
+        result.status = Status.UNCHANGED
         return
     _refuse_if_newer(job, branch_file)
     commit = _commit(job, result, branch_file.blob_sha)
@@ -175,7 +173,7 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     )
     _apply_labels(job, result, pull, labels)
     _ensure_people(job, result, pull)
-    result.status = UPDATED
+    result.status = Status.UPDATED
 
 
 def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: str | None) -> None:
@@ -200,11 +198,11 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
         host.edit_pull(peer, pull.number, job.title, body)
         _apply_labels(job, result, pull, labels)
         _ensure_people(job, result, pull)
-        result.status = UPDATED
+        result.status = Status.UPDATED
         return
     try:
         pull = host.open_pull(peer, cfg.sync_branch, base, job.title, body)
-        result.status = CREATED
+        result.status = Status.CREATED
     except Conflict:  # another run opened it meanwhile: it may also have moved the branch
         pull = host.find_pull(peer, cfg.sync_branch)
         if pull is None:
@@ -213,7 +211,7 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
         _refuse_if_newer(job, _branch_file(job, result))
         labels = _label_plan(job, result, pull)
         host.edit_pull(peer, pull.number, job.title, _body(job, result, commit, "", labels.owned))
-        result.status = UPDATED
+        result.status = Status.UPDATED
     except RemoteError:
         if created:
             _remove_own_branch(job, result, commit or base_sha)
@@ -408,15 +406,15 @@ def _log(runner: Runner, result: PeerResult) -> None:
             runner.log(f"pull request: {result.pr_url}")
     for text in result.warnings:
         runner.warning(text, title="Reviewer or assignee refused")
-    if result.status == FAILED:
+    if result.status == Status.FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Sync failed")
-    elif result.status == UNCHANGED and result.message:
+    elif result.status == Status.UNCHANGED and result.message:
         runner.warning(result.message, title="Newer version on the sync branch")
-    elif result.status == REFUSED:
-        too_small = VERSION_TOO_SMALL in result.findings
+    elif result.status == Status.REFUSED:
+        too_small = Finding.VERSION_TOO_SMALL in result.findings
         title = "Spec version too small" if too_small else "Spec version not bumped"
         runner.error(result.message, title=title)
-    elif result.status == DRY_RUN:
+    elif result.status == Status.DRY_RUN:
         runner.notice(
             f"{result.repository}: dry run, would sync {len(result.changes)} change(s)",
             title="Dry run",

@@ -12,26 +12,19 @@ from __future__ import annotations
 from collections import Counter
 
 from sync_action.core import markers
+from sync_action.core.vocabulary import Finding, Status
 from sync_action.engine.compare import PeerResult
 from sync_action.engine.overview import Overview
-from sync_action.engine.status_model import (
-    BEHIND,
-    EDITED,
-    FAILED,
-    IN_SYNC,
-    MISSING,
-    STALE_PR,
-    Metrics,
-)
+from sync_action.engine.status_model import Metrics
 
 TITLE = "Schema sync dashboard"
 # The marks of the comment's scale: 🔴 a failure, 🟡 needs a person, 🟢 nothing to do.
-WORDS: dict[str, str] = {
-    IN_SYNC: "🟢 in sync",
-    BEHIND: "🟡 behind",
-    EDITED: "🟡 edited locally",
-    MISSING: "🟡 missing",
-    FAILED: "🔴 not read",
+WORDS: dict[Status, str] = {
+    Status.IN_SYNC: "🟢 in sync",
+    Status.BEHIND: "🟡 behind",
+    Status.EDITED: "🟡 edited locally",
+    Status.MISSING: "🟡 missing",
+    Status.FAILED: "🔴 not read",
 }
 REVIEW = {
     "approved": "approved",
@@ -67,25 +60,25 @@ def verdict(view: Overview) -> str:
     if stale:
         text += f"; {stale} sync pull request{'s' if stale != 1 else ''} older than "
         text += f"{view.max_pr_age:g} days"
-    mark = "🟢" if counts[IN_SYNC] == total else "🔴" if counts[FAILED] else "🟡"
+    mark = "🟢" if counts[Status.IN_SYNC] == total else "🔴" if counts[Status.FAILED] else "🟡"
     return f"{mark} {text}."
 
 
 def next_step(result: PeerResult, source: str) -> str:
     """What a person should do about this consumer, in one sentence."""
     metrics, repo = _metrics(result), result.repository
-    if result.status == FAILED:
+    if result.status == Status.FAILED:
         return f"Check the token's access to {repo}: {result.message}"
-    if result.status == IN_SYNC:
+    if result.status == Status.IN_SYNC:
         return "Nothing to do."
-    if result.status == EDITED:
+    if result.status == Status.EDITED:
         then = f"merge {_link(result)}" if metrics.pr_url else "run the sync"
         return (
             f"Someone edited {repo}'s copy: move the edit into {source} (or drop it), "
             f"then {then}, which replaces the copy."
         )
     if not metrics.pr_url:
-        where = "add the file" if result.status == MISSING else "bring the copy up to date"
+        where = "add the file" if result.status == Status.MISSING else "bring the copy up to date"
         return f"No sync pull request is open: run the sync workflow in {source} to {where}."
     pull = _link(result)
     if metrics.mergeable is False:
@@ -115,12 +108,17 @@ def _row(result: PeerResult, view: Overview) -> str:
         pull = f"{_link(result)} ({', '.join(bits)})"
     cells = [
         f"[{result.repository}]({view.server_url}/{result.repository})",
-        WORDS.get(result.status, result.status),
+        _word(result.status),
         f"`{metrics.version}`" if metrics.version else "—",
         pull or "—",
         next_step(result, view.source).replace("|", "\\|"),
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def _word(status: Status | None) -> str:
+    """A status in words; one without words of its own as it is."""
+    return WORDS.get(status, str(status)) if status else ""
 
 
 def _history_row(result: PeerResult) -> str:
@@ -201,13 +199,13 @@ def facts(result: PeerResult) -> list[str]:
     return lines
 
 
-def _latency(metrics: Metrics, status: str) -> str:
+def _latency(metrics: Metrics, status: Status | None) -> str:
     """The log's words for a latency that is `null` in the report, with why."""
     if metrics.sync_latency_hours is not None:
         return f"{metrics.sync_latency_hours:g} h"
     if metrics.last_sync_at is None:
         return "none (no sync pull request was merged)"
-    if status in (EDITED, MISSING):
+    if status in (Status.EDITED, Status.MISSING):
         return f"none (the consumer's file is {status}, not the merged sync's)"
     return "not known (the merged sync names no source commit found in the history)"
 
@@ -217,15 +215,15 @@ def finding(
 ) -> str:
     """The warning (or error) text for a status or finding that needs a person."""
     metrics, repo = _metrics(result), result.repository
-    if word == STALE_PR:
+    if word == Finding.STALE_PR:
         return (
             f"{repo}: the sync pull request {metrics.pr_url} has been open "
             f"{metrics.pr_age_days:g} days (max-pr-age: {max_pr_age:g}). "
             + next_step(result, source)
         )
-    if word == MISSING:
+    if word == Status.MISSING:
         return f"{repo} has no {peer_path}. " + next_step(result, source)
-    if word == EDITED:
+    if word == Status.EDITED:
         return f"{repo}'s {peer_path} matches no version of the source. " + next_step(
             result, source
         )

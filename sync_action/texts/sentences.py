@@ -49,6 +49,7 @@ BASE = Words(
         Reason.TYPE_CHANGED: "the app reads another kind of value",
         Reason.LINK_CHANGED: "the app follows the link to another table",
         Reason.RENAMED_UNDECLARED: "the app looks it up by the spec's name",
+        Reason.ID_CHANGED: "the app looks it up by the spec's id",
     },
 )
 _SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")

@@ -125,6 +125,23 @@ def test_a_rename_with_the_same_id_is_one_breaking_rename(workspace, github, loc
     assert change["field_id"] == "fldgyVjQJc389lqNA" and change["breaking"]
 
 
+def test_a_field_recreated_under_its_name_is_one_breaking_id_change(
+    workspace, github, local_airtable, base
+):
+    old = builder.field(base, "Meals", "Calories")["id"]
+    new = builder.recreate_field(base, "Meals", "Calories")["id"]
+    run = airtable_run(workspace, github, local_airtable)
+    assert run.returncode == 1
+    (change,) = changes(run)
+    assert (change["kind"], change["path"], change["reason"]) == (
+        "changed",
+        "tables.meals.fields.calories.id",
+        "id-changed",
+    )
+    assert (change["before"], change["after"], change["breaking"]) == (old, new, True)
+    assert "the app looks it up by the spec's id" in run.summary
+
+
 def test_a_link_to_another_table_is_a_breaking_link_change(workspace, github, local_airtable, base):
     link = next(
         f

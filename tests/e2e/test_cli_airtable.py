@@ -80,13 +80,26 @@ def test_the_file_defaults_to_schema_path(local_airtable, example, example_base)
     assert schema_sync_airtable(example, local_airtable.url).returncode == 0
 
 
-def test_a_type_outside_the_type_table_only_warns(local_airtable, example, example_base):
-    """The example's `integer` is not in the contract's type table: a warning, not drift."""
+def test_the_examples_integer_is_compared_not_warned_about(local_airtable, example, example_base):
     done = schema_sync_airtable(example, local_airtable.url, SPEC)
     report = json.loads((example / "schema-drift-report/schema_drift_report.json").read_text())
+    assert report["changes"] == [] and "warning:" not in done.stderr
+
+
+def test_a_number_with_decimals_where_the_example_says_integer_is_breaking(
+    local_airtable, example, example_base
+):
+    builder.set_type(example_base, "Meals", "Calories", "number")
+    done = schema_sync_airtable(example, local_airtable.url, SPEC)
+    assert done.returncode == 1
+    report = json.loads((example / "schema-drift-report/schema_drift_report.json").read_text())
     (change,) = report["changes"]
-    assert (change["before"], change["reason"]) == ("integer", "type-unknown")
-    assert "warning:" in done.stderr and report["drift_detected"] is False
+    assert (change["before"], change["after"], change["reason"], change["breaking"]) == (
+        "integer",
+        "number (precision 2)",
+        "type-changed",
+        True,
+    )
 
 
 def test_no_token_is_exit_2_without_a_request(local_airtable, example, example_base):

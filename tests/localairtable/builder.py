@@ -98,6 +98,14 @@ SPEC_TYPES = {
 }
 
 
+def spec_type_config(spec_type: Any) -> dict[str, Any]:
+    """The Airtable field a spec type is made as: an `integer` is a number without decimals."""
+    config = field_config(SPEC_TYPES.get(spec_type, "singleLineText"))
+    if spec_type == "integer":
+        config["options"] = {"precision": 0}
+    return config
+
+
 def base_from_spec(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The base's tables exactly as the spec describes them (plus inverse links)."""
     tables = spec["tables"]
@@ -120,7 +128,7 @@ def base_from_spec(spec: dict[str, Any]) -> list[dict[str, Any]]:
                     },
                 )
             else:
-                field.update(field_config(SPEC_TYPES.get(spec_field.get("type"), "singleLineText")))
+                field.update(spec_type_config(spec_field.get("type")))
             if spec_field.get("description"):
                 field["description"] = spec_field["description"]
             fields.append(field)
@@ -194,6 +202,13 @@ def add_field(
     }
     table(tables, table_name)["fields"].append(new)
     return new
+
+
+def recreate_field(tables: list[dict[str, Any]], table_name: str, name: str) -> dict[str, Any]:
+    """The field deleted and made again under the same name: Airtable gives it a new id."""
+    target = field(tables, table_name, name)
+    target["id"] = make_id("fld", table_name, name, "recreated")
+    return target
 
 
 def set_type(

@@ -129,11 +129,89 @@ def test_names_match_case_sensitively():
 
 
 def test_a_spec_type_outside_the_table_is_type_unknown_and_not_breaking():
-    data = spec(kcal={"id": "fldKcal0000000001", "name": "Calories", "type": "integer"})
+    data = spec(kcal={"id": "fldKcal0000000001", "name": "Calories", "type": "decimal"})
     (change,) = compare_base(
         data, base(BaseField("fldKcal0000000001", "Calories", "number"))
     ).changes
     assert (change.reason, change.breaking) == ("type-unknown", False)
+
+
+def test_a_number_with_decimals_where_the_spec_says_integer_is_a_breaking_type_change():
+    data = spec(kcal={"id": "fldKcal0000000001", "name": "Calories", "type": "integer"})
+    (change,) = compare_base(
+        data, base(BaseField("fldKcal0000000001", "Calories", "number", precision=2))
+    ).changes
+    assert (change.path, change.breaking, change.reason) == (
+        "tables.meals.fields.kcal.type",
+        True,
+        "type-changed",
+    )
+    assert (change.before, change.after) == ("integer", "number (precision 2)")
+
+
+def test_a_field_recreated_under_its_name_is_one_breaking_id_change():
+    data = spec(kcal={"id": "fldKcalOld0000001", "name": "Calories", "type": "number"})
+    (change,) = compare_base(
+        data, base(BaseField("fldKcalNew0000001", "Calories", "number", precision=0))
+    ).changes
+    assert (change.kind, change.path, change.breaking, change.reason) == (
+        "changed",
+        "tables.meals.fields.kcal.id",
+        True,
+        "id-changed",
+    )
+    assert (change.before, change.after) == ("fldKcalOld0000001", "fldKcalNew0000001")
+    assert (change.table_id, change.field_id, change.name) == (
+        MEALS,
+        "fldKcalNew0000001",
+        "Calories",
+    )
+
+
+def test_a_table_recreated_under_its_name_is_one_id_change_and_its_fields_still_match():
+    schema = base()
+    users = BaseTable("tblUsersNew000001", "Users", schema.tables[0].fields)
+    meals = BaseTable(
+        MEALS,
+        "Meals",
+        (
+            BaseField(
+                "fldMealUser000001",
+                "User",
+                "multipleRecordLinks",
+                linked_table_id=users.id,
+                inverse_link_field_id="fldUserMeals00001",
+            ),
+        ),
+    )
+    (change,) = compare_base(spec(), BaseSchema((users, meals))).changes
+    assert (change.kind, change.path, change.reason) == ("changed", "tables.users.id", "id-changed")
+    assert (change.before, change.after, change.table_id) == (USERS, users.id, users.id)
+    assert change.field is None and change.field_id is None
+
+
+def test_a_spec_id_the_base_lacks_without_a_field_of_that_name_is_a_removal():
+    data = spec(kcal={"id": "fldKcalOld0000001", "name": "Calories", "type": "number"})
+    kinds = sorted(
+        (c.kind, c.reason)
+        for c in compare_base(
+            data, base(BaseField("fldKcalNew0000001", "Energy", "number"))
+        ).changes
+    )
+    assert kinds == [("added", None), ("removed", "removed")]
+
+
+def test_ids_are_matched_before_names():
+    """A field without an id never takes the base field another spec field holds by id."""
+    data = spec(
+        kcal={"name": "Calories", "type": "number"},
+        energy={"id": "fldKcal0000000001", "name": "Energy", "type": "number"},
+    )
+    changes = compare_base(data, base(BaseField("fldKcal0000000001", "Calories", "number"))).changes
+    assert sorted((c.kind, c.path) for c in changes) == [
+        ("removed", "tables.meals.fields.kcal"),
+        ("renamed", "tables.meals.fields.energy"),
+    ]
 
 
 def test_a_link_that_is_no_link_any_more_is_a_type_change():
@@ -153,6 +231,14 @@ def test_a_link_that_is_no_link_any_more_is_a_type_change():
         ("datetime", BaseField("f", "f", "createdTime"), "ok"),
         ("phone", BaseField("f", "f", "singleLineText"), "mismatch"),
         ("checkbox", BaseField("f", "f", "sparkle", known=False), "unknown"),
+        ("integer", BaseField("f", "f", "number", precision=0), "ok"),
+        ("integer", BaseField("f", "f", "number", precision=1), "mismatch"),
+        ("integer", BaseField("f", "f", "rating"), "ok"),
+        ("integer", BaseField("f", "f", "duration"), "ok"),
+        ("integer", BaseField("f", "f", "autoNumber"), "ok"),
+        ("integer", BaseField("f", "f", "count"), "ok"),
+        ("integer", BaseField("f", "f", "currency", precision=0), "mismatch"),
+        ("integer", BaseField("f", "f", "formula", result_type="number"), "mismatch"),
     ],
 )
 def test_the_type_table(spec_type, field, verdict):

@@ -11,16 +11,8 @@ import yaml
 
 from sync_action.core.hosting import RemoteFile
 from sync_action.core.vocabulary import Finding
-from sync_action.engine.compare import (
-    MISSING,
-    PEER_INVALID,
-    VERSION_NOT_BUMPED,
-    PeerResult,
-    compare,
-)
+from sync_action.engine.compare import PeerResult, compare
 from sync_action.spec.model import Spec, git_blob_sha, load_bytes, load_file
-
-UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
@@ -77,7 +69,7 @@ def test_a_missing_peer_file_is_drift_with_the_finding_missing():
 
     assert result.drift
     assert result.missing
-    assert result.findings == [MISSING]
+    assert result.findings == [Finding.MISSING]
     assert result.metadata()["hash"] is None
     assert result.metadata()["missing"] is True
 
@@ -87,7 +79,7 @@ def test_an_older_peer_copy_is_drift_with_its_changes():
 
     assert result.drift
     assert [c.path for c in result.changes] == ["owner_repo", "spec_version", "updated_at"]
-    assert result.findings == [VERSION_NOT_BUMPED]  # 1.0.0 and v1.0.0 are one version
+    assert result.findings == [Finding.VERSION_NOT_BUMPED]  # 1.0.0 and v1.0.0 are one version
 
 
 def test_different_content_under_the_same_version_is_version_not_bumped(spec):
@@ -97,7 +89,7 @@ def test_different_content_under_the_same_version_is_version_not_bumped(spec):
 
     assert result.drift
     assert result.breaking is False  # the field was added here, not removed
-    assert result.findings == [VERSION_NOT_BUMPED, UPDATED_AT_UNCHANGED]
+    assert result.findings == [Finding.VERSION_NOT_BUMPED, Finding.UPDATED_AT_UNCHANGED]
 
 
 def test_a_bumped_version_is_not_version_not_bumped(spec):
@@ -107,7 +99,7 @@ def test_a_bumped_version_is_not_version_not_bumped(spec):
     result = compared(local_spec(spec), peer_file(yaml.safe_dump(peer).encode()))
 
     assert result.drift
-    assert VERSION_NOT_BUMPED not in result.findings
+    assert Finding.VERSION_NOT_BUMPED not in result.findings
 
 
 def test_version_not_bumped_is_only_reported_when_required(spec):
@@ -118,7 +110,7 @@ def test_version_not_bumped_is_only_reported_when_required(spec):
     )
 
     assert result.drift
-    assert VERSION_NOT_BUMPED not in result.findings
+    assert Finding.VERSION_NOT_BUMPED not in result.findings
 
 
 def test_differences_that_are_all_ignored_are_not_drift(spec):
@@ -157,13 +149,13 @@ def test_a_copy_that_differs_only_in_comments_is_drift_without_changes():
 
     assert result.drift
     assert result.changes == []
-    assert result.findings == [VERSION_NOT_BUMPED]
+    assert result.findings == [Finding.VERSION_NOT_BUMPED]
 
 
 def test_a_peer_copy_that_does_not_parse_is_drift_with_the_finding_peer_invalid():
     result = compared(local_spec(), peer_file(b"tables: [unclosed\n"))
 
     assert result.drift
-    assert result.findings == [PEER_INVALID]
+    assert result.findings == [Finding.PEER_INVALID]
     assert "not valid YAML" in result.message
     assert result.metadata()["hash"] is not None

@@ -17,7 +17,7 @@ from sync_action.engine.compare import PeerResult, compare
 from sync_action.modes.drift import text_docs
 from sync_action.spec.model import Spec, git_blob_sha, load_bytes
 from sync_action.texts import document, prbody
-from sync_action.texts.sentences import sentence
+from sync_action.texts.sentences import BASE, sentence
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
@@ -122,6 +122,26 @@ def test_the_reports_own_change_fields_are_read_when_present():
     }
 
     assert sentence(change).startswith("`x` › Why (fldAAAAAAAAAAAAAA): field removed")
+
+
+def test_an_id_change_in_a_base_says_why_it_breaks():
+    change = {
+        "kind": "changed",
+        "path": "tables.meals.fields.calories.id",
+        "breaking": True,
+        "before": "fldOldOldOldOld01",
+        "after": "fldNewNewNewNew01",
+        "table": "meals",
+        "field": "calories",
+        "field_id": "fldNewNewNewNew01",
+        "name": "Calories",
+        "reason": "id-changed",
+    }
+
+    assert sentence(change, words=BASE) == (
+        "`meals` › Calories (fldNewNewNewNew01): id fldOldOldOldOld01 → fldNewNewNewNew01"
+        " — **breaking**: the app looks it up by the spec's id"
+    )
 
 
 def test_table_cells_hold_no_json(local):
