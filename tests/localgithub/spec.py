@@ -31,6 +31,7 @@ GREEDY_PARAMS = frozenset({"path", "ref", "branch"})
 # ... and `path` may be empty: `contents/` lists the repository's root.
 EMPTY_PARAMS = frozenset({"path"})
 METHODS = ("get", "put", "post", "patch", "delete", "head")
+REDIRECTS = frozenset({301, 307})
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ class Spec:
         responses = self._resolve(self._at(op.pointer)).get("responses", {})
         if str(status) in responses:
             pointer = self._content_pointer(f"{op.pointer}/responses/{status}")
-        elif status >= 400:
-            # GitHub may answer any operation with 401, 403, 404 or 5xx in its error shape.
+        elif status >= 400 or status in REDIRECTS:
+            # GitHub may answer any operation with 401, 403, 404 or 5xx in its error shape,
+            # and a renamed repository's old name with a redirect in the same shape.
             pointer = "/components/schemas/basic-error"
         else:
             return [f"{op.id}: status {status} is not documented"]
