@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -176,3 +179,26 @@ def test_the_local_github_answers_each_recorded_exchange_like_github(
         answer = replay.send(exchange)
         where = f"{exchange['method']} {exchange['path']} (exchange {exchange['exchange']})"
         assert replay.differences(exchange, answer) == [], where
+
+
+def test_the_update_script_refuses_a_tarball_whose_hash_differs(tmp_path: Path) -> None:
+    """An `npm` that packs something else (a tampered or re-published tarball) is refused."""
+    npm = tmp_path / "bin" / "npm"
+    npm.parent.mkdir()
+    npm.write_text(
+        "#!/bin/sh\n"
+        'for last; do :; done; cd "$last" && echo tampered > octokit-openapi-23.0.2.tgz\n'
+        "echo octokit-openapi-23.0.2.tgz\n"
+    )
+    npm.chmod(0o755)
+    env = dict(os.environ, PATH=f"{npm.parent}{os.pathsep}{os.environ['PATH']}")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update-github-references"), "--check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "@octokit/openapi@23.0.2: the tarball's sha256 is" in done.stderr
+    assert "refused" in done.stderr

@@ -26,7 +26,7 @@ ID_PATH = re.compile(r"^/repositories/(?P<id>\d+)(?P<rest>/.*)?$")
 # What GitHub answers about an empty repository (no commit), by operation.
 EMPTY_CONTENTS = "This repository is empty."
 EMPTY_GIT = "Git Repository is empty."
-EMPTY_404 = frozenset({"repos/get-content", "repos/get-branch"})
+EMPTY_404 = frozenset({"repos/get-content"})
 EMPTY_409 = frozenset(
     {
         "git/get-ref",
