@@ -121,6 +121,16 @@ def test_pygithub_follows_the_301_of_a_read_to_the_new_name(gh: LocalGitHub) -> 
     assert client.get_repo("acme/app").full_name == "acme/mobile"
 
 
+def test_pygithub_pages_through_links_that_name_the_repository_by_id(gh: LocalGitHub) -> None:
+    for number in range(5):
+        gh.create_issue("acme/app", f"issue {number}")
+    gh.links_by_id = True
+    client = Github(auth=Auth.Token(TOKEN), base_url=gh.api_url, retry=None, per_page=2)
+    titles = [i.title for i in client.get_repo("acme/app").get_issues(state="all")]
+    assert sorted(titles) == [f"issue {n}" for n in range(5)]
+    assert any(r.path.startswith("/repositories/") for r in gh.requests("GET"))
+
+
 def test_a_transferred_repository_redirects_from_its_old_owner(gh: LocalGitHub) -> None:
     repo = gh.transfer_repo("acme/app", "newco")
     answer = api(gh, "GET", "/repos/acme/app")
