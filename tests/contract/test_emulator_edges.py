@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from github import Auth, Github
+from github.Repository import Repository
 from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -121,11 +122,48 @@ def test_pygithub_follows_the_301_of_a_read_to_the_new_name(gh: LocalGitHub) -> 
     assert client.get_repo("acme/app").full_name == "acme/mobile"
 
 
+def _old_name(gh: LocalGitHub) -> Repository:
+    """PyGithub's repository under its old name, as a client configured before the rename."""
+    client = Github(
+        auth=Auth.Token(TOKEN),
+        base_url=gh.api_url,
+        retry=None,
+        seconds_between_writes=None,
+        lazy=True,
+    )
+    return client.get_repo("acme/app")
+
+
+def test_pygithub_takes_a_307_on_creating_a_ref_for_done_though_nothing_is_made(
+    gh: LocalGitHub,
+) -> None:
+    """Why a client must follow a 307 itself: PyGithub returns the redirect as the ref."""
+    sha = gh.branch_sha("acme/app", "main")
+    assert sha
+    gh.rename_repo("acme/app", "mobile")
+    made = _old_name(gh).create_git_ref("refs/heads/x", sha)
+    assert made.raw_data["message"] == "Moved Permanently"
+    assert gh.branch_sha("acme/mobile", "x") is None
+
+
+def test_pygithub_fails_on_a_307_to_a_file_write_with_a_key_error(gh: LocalGitHub) -> None:
+    gh.rename_repo("acme/app", "mobile")
+    with pytest.raises(KeyError):
+        _old_name(gh).create_file("n.txt", "add n", b"n", branch="main")
+    assert gh.read("acme/mobile", "main", "n.txt") is None
+
+
 def test_pygithub_pages_through_links_that_name_the_repository_by_id(gh: LocalGitHub) -> None:
     for number in range(5):
         gh.create_issue("acme/app", f"issue {number}")
     gh.links_by_id = True
-    client = Github(auth=Auth.Token(TOKEN), base_url=gh.api_url, retry=None, per_page=2)
+    client = Github(
+        auth=Auth.Token(TOKEN),
+        base_url=gh.api_url,
+        retry=None,
+        per_page=2,
+        seconds_between_requests=None,
+    )
     titles = [i.title for i in client.get_repo("acme/app").get_issues(state="all")]
     assert sorted(titles) == [f"issue {n}" for n in range(5)]
     assert any(r.path.startswith("/repositories/") for r in gh.requests("GET"))
