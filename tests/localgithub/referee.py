@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT4
 from . import references
 
 if TYPE_CHECKING:
-    from .server import Outgoing
+    from .wire import Outgoing
 
 URI = "urn:github-rest-referee"
 API = "/api/v3"
