@@ -202,3 +202,79 @@ def test_cli_impact_prints_one_line_per_use(tmp_path, current_spec):
         f"src/sleep.ts:3: {removed}",
         f"src/sleep.ts:7: {removed}",
     ]
+
+
+# --- why it changed: the source's pull requests in the sync pull request ------------------
+
+NOTES = "Read the bedtime from `Sleep › Notes` instead; ask @alice for the export."
+DESCRIPTION = (
+    "Bedtime moves into Notes. INTRO-NOT-COPIED\n\n"
+    f"## Migration notes\n\n{NOTES}\n\n"
+    "## Testing\n\nTESTING-NOT-COPIED\n"
+)
+
+
+def merged_source_pull(github: Any, current: bytes, body: str) -> str:
+    """strukt-system's pull request #1 removed Bedtime and was merged; the merge's sha."""
+    github.commit(SOURCE, "remove-bedtime", {SPEC_PATH: without_bedtime(current)}, "Remove it")
+    pull = github.open_pull(
+        SOURCE, "remove-bedtime", title="Remove Bedtime (@bob agreed)", body=body, user="octocat"
+    )
+    return github.merge_pull(SOURCE, pull.number)
+
+
+def sync_after(workspace: Path, github: Any, current: bytes, merge: str):
+    (workspace / SPEC_PATH).write_bytes(without_bedtime(current))
+    return run_action(
+        workspace,
+        github,
+        {"mode": "sync", "peer-repos": CONSUMER},
+        env={"GITHUB_SHA": merge},
+    )
+
+
+def sync_body(github: Any) -> str:
+    [pull] = github.pulls(CONSUMER, "open")
+    return str(pull.body)
+
+
+def test_the_sync_names_the_source_pull_request_with_its_migration_notes(
+    workspace, github, current_spec
+):
+    merge = merged_source_pull(github, current_spec, DESCRIPTION)
+    run = sync_after(workspace, github, current_spec, merge)
+    assert run.returncode == 0, run.stdout
+    body = sync_body(github)
+    link = f"{github.server_url}/{SOURCE}/pull/1"
+    assert f"- [#1 Remove Bedtime (@\u200bbob agreed)]({link}) by octocat" in body
+    assert "  > **Migration notes**" in body
+    assert "  > Read the bedtime from `Sleep › Notes` instead; ask @\u200balice" in body
+
+
+def test_nothing_else_of_the_description_is_copied_and_no_one_is_mentioned(
+    workspace, github, current_spec
+):
+    merge = merged_source_pull(github, current_spec, DESCRIPTION)
+    sync_after(workspace, github, current_spec, merge)
+    body = sync_body(github)
+    assert "INTRO-NOT-COPIED" not in body and "TESTING-NOT-COPIED" not in body
+    assert "@bob" not in body and "@alice" not in body and "@octocat" not in body
+
+
+def test_long_migration_notes_are_cut_with_a_link(workspace, github, current_spec):
+    long = "## Migration\n\n" + "\n".join(f"Step {n}: move one more field." for n in range(200))
+    merge = merged_source_pull(github, current_spec, long)
+    sync_after(workspace, github, current_spec, merge)
+    body = sync_body(github)
+    assert f"  > … [the rest in #1]({github.server_url}/{SOURCE}/pull/1)" in body
+    assert "Step 199" not in body
+
+
+def test_the_source_pull_requests_cost_one_request_a_commit(workspace, github, current_spec):
+    merge = merged_source_pull(github, current_spec, DESCRIPTION)
+    github.reset_log()
+    sync_after(workspace, github, current_spec, merge)
+    asked = github.requests("GET", path_contains="/pulls")
+    assert [r.path for r in asked if "/commits/" in r.path] == [
+        f"/repos/{SOURCE}/commits/{github.branch_sha(SOURCE, 'remove-bedtime')}/pulls"
+    ]
