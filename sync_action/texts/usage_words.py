@@ -25,7 +25,7 @@ def blob(server: str, repository: str, sha: str) -> str:
 
 
 def where(change: ChangeData, blob: str | None) -> str:
-    """` — used in [`src/a.ts:3`](…#L3), …`, or "" (no uses, or `blob` None: not shown).
+    """`; used in [`src/a.ts:3`](…#L3), …`, or "" (no uses, or `blob` None: not shown).
 
     `blob` is `{server}/{repository}/blob/{sha}`; "" shows the places unlinked."""
     found = change.get("usages") or []
@@ -36,7 +36,7 @@ def where(change: ChangeData, blob: str | None) -> str:
     if more or change.get("usages_truncated"):
         plus = "+" if change.get("usages_truncated") else ""
         shown.append(f"and {more:,}{plus} more")
-    return " — used in " + ", ".join(shown)
+    return "; used in " + ", ".join(shown)
 
 
 def _place(use: Mapping[str, Any], blob: str) -> str:
