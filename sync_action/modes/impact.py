@@ -24,7 +24,7 @@ from sync_action.texts import usage_words
 ANNOTATIONS = 10  # GitHub shows this many warning annotations per step
 TITLE = "Breaking schema change used here"
 Docs = usages.Docs
-_Listed = list[tuple[list[Change], Docs, str]]  # a list of changes, its specs, whose
+_Listed = list[tuple[list[Change], Docs]]  # a list of changes, and the specs naming them
 
 
 def scan(
@@ -37,19 +37,10 @@ def scan(
     """Put `usages` on every listed change, then annotate the uses of breaking ones."""
     if not cfg.impact:
         return
-    listed = _listed(local, results, change)
-    wanted = usages.targets((c, docs) for changes, docs, _ in listed for c in changes)
-    if not wanted:
-        return
-    try:
-        found = impact.scan(
-            cfg.workspace,
-            list(wanted.values()),
-            schema_file=cfg.schema_path,
-            paths=cfg.impact_paths,
-        )
-    except impact.ImpactPathsError as exc:
-        raise UsageError(f"Input {exc}") from None
+    wanted = usages.targets(
+        (c, docs) for changes, docs in _listed(local, results, change) for c in changes
+    )
+    found = _scan(cfg, list(wanted.values())) if wanted else {}
     for result in results:
         docs = _docs(local, result.peer_spec)
         result.changes = [usages.with_uses(c, docs, found, cfg.report_path) for c in result.changes]
@@ -57,6 +48,16 @@ def scan(
         docs = _docs(local, change.base_spec)
         change.changes = [usages.with_uses(c, docs, found, cfg.report_path) for c in change.changes]
     annotate(runner, _listed(local, results, change), cfg.report_path)
+
+
+def _scan(cfg: Config, targets: list[impact.Target]) -> dict[str, impact.Uses]:
+    """One pass over the workspace for every target (the schema file never read)."""
+    try:
+        return impact.scan(
+            cfg.workspace, targets, schema_file=cfg.schema_path, paths=cfg.impact_paths
+        )
+    except impact.ImpactPathsError as exc:
+        raise UsageError(f"Input {exc}") from None
 
 
 def _docs(local: Spec, other: Spec | None) -> Docs:
@@ -67,16 +68,15 @@ def _listed(local: Spec, results: Sequence[PeerResult], change: PullChange | Non
     """Every list of changes the report carries, with the specs that name them."""
     listed: _Listed = []
     if change is not None:
-        listed.append((change.changes, _docs(local, change.base_spec), "this pull request"))
-    for result in results:
-        listed.append((result.changes, _docs(local, result.peer_spec), result.repository))
+        listed.append((change.changes, _docs(local, change.base_spec)))
+    listed += [(result.changes, _docs(local, result.peer_spec)) for result in results]
     return listed
 
 
 def annotate(runner: Runner, listed: _Listed, report_path: str) -> None:
     """One warning per line that uses a breaking change, the first 10 by path and line."""
     notes: dict[tuple[str, int, str], None] = {}
-    for changes, docs, _ in listed:
+    for changes, docs in listed:
         for item in changes:
             if not item.breaking or not item.usages:
                 continue
@@ -85,7 +85,8 @@ def annotate(runner: Runner, listed: _Listed, report_path: str) -> None:
                 notes.setdefault((str(use["path"]), int(use["line"]), words))
     places = sorted(notes)
     total = len(places)
-    runner.log(f"impact: {total} use(s) of breaking changes in this repository's code")
+    if any(item.breaking for changes, _ in listed for item in changes):
+        runner.log(f"impact: {total} use(s) of breaking changes in this repository's code")
     for path, line, words in places[:ANNOTATIONS]:
         # file and line first, as GitHub documents the annotation's form
         runner.command("warning", f"This line uses {words}", file=path, line=line, title=TITLE)

@@ -117,6 +117,13 @@ def test_comments_prose_dependencies_ignored_and_binary_files_are_not_uses(
     assert ("src/sleep.ts", 2) not in places(bedtime_removal(run.report))
 
 
+def test_a_change_outside_tables_lists_no_uses(workspace, github, current_spec):
+    event = sync_pull(github, workspace, current_spec, APP_FILES)
+    run = consumer_check(workspace, github, event)
+    [version] = [c for c in run.report["pull_request"]["changes"] if c["path"] == "spec_version"]
+    assert (version["usages"], version["usages_truncated"]) == ([], False)
+
+
 def test_impact_paths_keeps_only_the_files_they_match(workspace, github, current_spec):
     event = sync_pull(github, workspace, current_spec, APP_FILES)
     run = consumer_check(workspace, github, event, **{"impact-paths": "*.py"})
