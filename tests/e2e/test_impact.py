@@ -285,3 +285,15 @@ def test_the_source_pull_requests_cost_one_request_a_commit(workspace, github, c
     assert [r.path for r in asked if "/commits/" in r.path] == [
         f"/repos/{SOURCE}/commits/{github.branch_sha(SOURCE, 'remove-bedtime')}/pulls"
     ]
+
+
+def test_unreadable_source_pull_requests_are_said_and_never_fail_the_sync(
+    workspace, github, current_spec
+):
+    merge = merged_source_pull(github, current_spec, DESCRIPTION)
+    denied = {"message": "Resource not accessible by integration", "documentation_url": ""}
+    github.inject("GET", r"/commits/[0-9a-f]+/pulls$", status=403, body=denied, times=None)
+    run = sync_after(workspace, github, current_spec, merge)
+    assert (run.returncode, run.outputs["sync-status"]) == (0, "created")
+    body = sync_body(github)
+    assert "- The source's pull requests could not all be read:" in body
