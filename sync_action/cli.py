@@ -37,6 +37,7 @@ MODES_HELP = {
     "airtable": "compare a spec with the live Airtable base's schema (Metadata API)",
     "status": "report every consumer's state: in sync, behind, edited or missing, and its "
     "sync pull request",
+    "impact": "show where the code under --root uses what changes from OLD to NEW",
 }
 
 
@@ -132,7 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
                 "its origin remote) (default: none: the GitHub API is used)",
             )
         add_input_flags(sub, mode)
-    # `impact` (the impact scan's subcommand) is added here, next to diff and validate.
     diff = commands.add_parser(
         "diff", help=MODES_HELP["diff"], description=MODES_HELP["diff"], allow_abbrev=False
     )
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=MODES_HELP["validate"],
         allow_abbrev=False,
     )
+    _impact_parser(commands)
     validate.add_argument("files", nargs="+", metavar="FILE", help="the spec files to check")
     validate.add_argument(
         "--spec-schema",
@@ -179,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _guarded(runner, env, lambda: _diff(args))
     if args.command == "validate":
         return _guarded(runner, env, lambda: _validate(args, runner))
+    if args.command == "impact":
+        return _guarded(runner, env, lambda: _impact(args))
     inputs = {name: getattr(args, name.replace("-", "_"), None) or "" for name in DEFAULTS}
     inputs.update(mode=args.command, **{"app-private-key": ""})
     inputs["mode"] = args.command
@@ -240,6 +243,58 @@ def _diff(args: argparse.Namespace) -> int:
             print(f"{mark}{c.kind:8} {c.path}: {_short(c.before)} -> {_short(c.after)}")
         print(f"{len(changes)} change(s), {sum(c.breaking for c in changes)} breaking")
     return EXIT_DRIFT if changes else EXIT_OK  # like diff(1): 0 the same, 1 different
+
+
+def _impact_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = commands.add_parser(
+        "impact", help=MODES_HELP["impact"], description=MODES_HELP["impact"], allow_abbrev=False
+    )
+    sub.add_argument("old", help="the consumer's copy (what the code was written for)")
+    sub.add_argument("new", help="the source's copy (what the code must handle)")
+    sub.add_argument("--root", default=".", metavar="DIR", help="the checkout to scan (default: .)")
+    sub.add_argument(
+        "--impact-paths",
+        default="",
+        metavar="GLOBS",
+        help="globs of the files to read, as .gitignore lines (default: every file)",
+    )
+    sub.epilog = "Prints path:line: change, one line per use; exit status 0 (2 bad input)."
+
+
+def _impact(args: argparse.Namespace) -> int:
+    """One line per use: `path:line: Table › Field (id): change`."""
+    from sync_action.engine import diff, impact, usages
+    from sync_action.settings.input_values import impact_paths
+    from sync_action.spec import model
+    from sync_action.texts.usage_words import plain
+
+    old = model.load_file(Path(args.old), args.old)
+    new = model.load_file(Path(args.new), args.new)
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root: '{args.root}' is not a directory")
+    docs = [new.data, old.data]
+    changes = diff.diff_documents(old.data, new.data)
+    wanted = usages.targets((c, docs) for c in changes)
+    found = impact.scan(root, list(wanted.values()), paths=impact_paths(args.impact_paths))
+    skip = {_relative(root, Path(name)) for name in (args.old, args.new)}
+    lines = [
+        (str(use["path"]), int(use["line"]), plain(item.to_json(), docs))
+        for item in (usages.with_uses(c, docs, found) for c in changes)
+        for use in item.usages or ()
+        if use["path"] not in skip
+    ]
+    for path, line, words in sorted(dict.fromkeys(lines)):
+        print(f"{path}:{line}: {words}")
+    return EXIT_OK
+
+
+def _relative(root: Path, path: Path) -> str:
+    """A spec file's path as the scan names files under `root` ("" when outside it)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
 
 
 def _short(value: object) -> str:

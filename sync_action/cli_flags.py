@@ -30,8 +30,8 @@ SUBCOMMAND_INPUTS: dict[str, tuple[str, ...]] = {
         "ignore",
         "sync-branch",
         *_GITHUB,
-        # The impact scan's inputs (`impact`, `impact-paths`) are listed here when the
-        # scan is added; its own subcommand goes into cli.py's `build_parser`.
+        "impact",
+        "impact-paths",
     ),
     "sync": (
         "peer-repos",
@@ -77,11 +77,16 @@ SUBCOMMAND_INPUTS: dict[str, tuple[str, ...]] = {
 NOT_FLAGS = ("mode", "app-private-key")
 BOOLEAN_INPUTS = frozenset(
     {"fail-on-drift", "comment", "force-sync", "disabled", "dry-run", "require-version-bump"}
-    | {"dashboard"}
+    | {"dashboard", "impact"}
 )
 
 # input -> (what the flag does, its default when the input's own default is empty).
 HELP: dict[str, tuple[str, str]] = {
+    "impact": ("scan the workspace for the code that uses each changed table and field", ""),
+    "impact-paths": (
+        "globs of the files the impact scan reads, as .gitignore lines",
+        "every file",
+    ),
     "schema-path": ("this repository's schema file, relative to the current directory", ""),
     "peer-repos": (
         "the peers as owner/name, comma- or newline-separated",

@@ -83,6 +83,44 @@ def file_history(checkout: Path, path: str, ref: str = "HEAD", limit: int = 200)
     return found
 
 
+def commits_of(checkout: Path, path: str, ref: str, limit: int) -> list[str]:
+    """The newest commits that changed `path` (up to `ref`), newest first."""
+    try:
+        log = git(checkout, "log", f"--max-count={limit}", "--format=%H", ref, "--", path)
+    except (RemoteError, UsageError):
+        return []
+    return log.decode().split()
+
+
+def changed_since(
+    checkout: Path, path: str, ref: str, blob_sha: str | None, limit: int
+) -> list[str]:
+    """The commits that changed `path` after the newest one that left it as `blob_sha`,
+    newest first, at most `limit`: one `git log --raw`, whose lines name each new blob."""
+    try:
+        log = git(
+            checkout,
+            "log",
+            f"--max-count={limit + 1}",
+            "--format=%x00%H",
+            "--raw",
+            "--no-abbrev",
+            ref,
+            "--",
+            path,
+        )
+    except (RemoteError, UsageError):
+        return []
+    found: list[str] = []
+    for entry in log.decode().split("\0")[1:]:
+        sha, _, raw = entry.partition("\n")
+        blobs = [line.split()[3] for line in raw.splitlines() if line.startswith(":")]
+        if blob_sha is not None and blob_sha in blobs:
+            break
+        found.append(sha.strip())
+    return found[:limit]
+
+
 def is_shallow(checkout: Path) -> bool:
     """A shallow clone (actions/checkout's default) does not know the older versions."""
     try:

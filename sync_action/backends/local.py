@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sync_action.backends.git import file_history, file_version, git, repo_name
+from sync_action.backends.git import commits_of, file_history, file_version, git, repo_name
 from sync_action.core.errors import Conflict, NotFound, RemoteError, UsageError, no_such_ref
 from sync_action.core.hosting import (
     Comment,
@@ -22,6 +22,7 @@ from sync_action.core.hosting import (
     PullState,
     Refusal,
     RemoteFile,
+    SourcePull,
     SyncPull,
 )
 
@@ -113,6 +114,13 @@ class LocalHosting:
         if head is None:
             return None
         return PullRequest(0, "", branch, head, self.default_branch(repo), "", "", ())
+
+    def file_commits(self, repo: str, path: str, ref: str | None) -> list[str]:
+        return commits_of(self._dir(repo), path, ref or "HEAD", 30)
+
+    def pulls_of_commit(self, repo: str, sha: str) -> list[SourcePull]:
+        """Checkouts have no pull requests."""
+        return []
 
     def create_branch(self, repo: str, branch: str, sha: str) -> None:
         if self.branch_head(repo, branch) is not None:

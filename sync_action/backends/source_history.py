@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 from sync_action.backends import git
 from sync_action.backends.local import LocalHosting
 from sync_action.core.errors import RemoteError
-from sync_action.core.hosting import CommitInfo, Hosting, RemoteFile
+from sync_action.core.hosting import CommitInfo, Hosting, RemoteFile, SourcePull
 
 V = TypeVar("V")
 
@@ -113,3 +113,30 @@ class CheckoutOrApi:
         return self._once(
             ("made", commit), lambda: api.last_commit(self._repository, self.path, commit)
         )
+
+    def changed_since(self, blob_sha: str | None, limit: int) -> list[str] | None:
+        """From the checkout: one `git log`. Through the API: one listing, then one read per
+        commit walked until the consumer's bytes are found (at most `limit` + 1)."""
+        if self._complete:
+            return git.changed_since(self.workspace, self.path, self.sha or "HEAD", blob_sha, limit)
+        api = self._api()
+        if api is None:
+            return None
+        return self._once(("since", blob_sha or ""), lambda: self._walk(api, blob_sha, limit))
+
+    def _walk(self, api: Hosting, blob_sha: str | None, limit: int) -> list[str]:
+        found: list[str] = []
+        for commit in api.file_commits(self._repository, self.path, self.sha)[: limit + 1]:
+            if blob_sha is not None and self._blob_at(api, commit) == blob_sha:
+                break
+            found.append(commit)
+        return found[:limit]
+
+    def _blob_at(self, api: Hosting, commit: str) -> str | None:
+        return api.read_file(self._repository, self.path, commit).blob_sha
+
+    def pulls_of(self, commit: str) -> list[SourcePull]:
+        api = self._api()
+        if api is None:
+            return []
+        return self._once(("pulls", commit), lambda: api.pulls_of_commit(self._repository, commit))

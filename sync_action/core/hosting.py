@@ -95,6 +95,18 @@ class CommitInfo:
 
 
 @dataclass(frozen=True)
+class SourcePull:
+    """A pull request GitHub associates with a commit: what the sync names as its origin."""
+
+    number: int
+    url: str
+    title: str
+    author: str
+    body: str
+    merged: bool
+
+
+@dataclass(frozen=True)
 class Issue:
     number: int
     url: str
@@ -136,6 +148,15 @@ class Hosting(Protocol):
 
     def find_pull(self, repo: str, branch: str) -> PullRequest | None:
         """The open pull request whose head is `branch` of `repo` itself, if any."""
+        ...
+
+    def file_commits(self, repo: str, path: str, ref: str | None) -> list[str]:
+        """The newest commits (up to `ref`) that changed `path`, newest first: one request,
+        a bounded number (30)."""
+        ...
+
+    def pulls_of_commit(self, repo: str, sha: str) -> list[SourcePull]:
+        """The pull requests associated with a commit (one request; none for a checkout)."""
         ...
 
     def create_branch(self, repo: str, branch: str, sha: str) -> None:
@@ -321,4 +342,14 @@ class SourceHistory(Protocol):
 
     def made(self, commit: str) -> CommitInfo | None:
         """The newest commit at or before `commit` that changed the file."""
+        ...
+
+    def changed_since(self, blob_sha: str | None, limit: int) -> list[str] | None:
+        """The commits that changed the file after the newest one whose file had these bytes
+        (None: a consumer without the file), newest first, at most `limit`; None when
+        nothing can tell."""
+        ...
+
+    def pulls_of(self, commit: str) -> list[SourcePull]:
+        """The pull requests GitHub associates with one of this repository's commits."""
         ...

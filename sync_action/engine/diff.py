@@ -46,8 +46,16 @@ class Change:
     field_id: str | None = _annotation()
     name: str | None = _annotation()
     reason: str | None = _annotation()  # a vocabulary.Reason
+    # Where this repository's code uses what the change touches (drift's impact scan);
+    # None when no scan ran. Each use is the report's {path, line, text}.
+    usages: tuple[dict[str, Any], ...] | None = _annotation()
+    usages_truncated: bool = dataclasses.field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.usages is not None:
+            found = {"usages": [dict(u) for u in self.usages]}
+            found["usages_truncated"] = self.usages_truncated
         return {
             "kind": self.kind,
             "path": self.path,
@@ -60,6 +68,7 @@ class Change:
             "field_id": self.field_id,
             "name": self.name,
             "reason": self.reason,
+            **found,
         }
 
 

@@ -52,6 +52,7 @@ def text_run(cfg: Config) -> document.Run:
         run_url=cfg.run_url,
         report_path=cfg.report_path,
         fail_on_drift=cfg.fails(FailOn.DRIFT),
+        head_sha=cfg.head_sha or "",
     )
 
 

@@ -17,7 +17,7 @@ from sync_action.core.vocabulary import Finding, Role, Status
 from sync_action.engine import report
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.pull_change import PullChange
-from sync_action.modes import gate, provenance, sticky_comment
+from sync_action.modes import gate, impact, provenance, sticky_comment
 from sync_action.modes.context import context, fan_out, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
@@ -107,6 +107,7 @@ def run(
         runner.warning(change.message, title="Pull request's base not read")
     for result in results:
         _log(runner, result, change)
+    impact.scan(cfg, local, results, change, runner)
     alarms = gate.alarms(cfg, results, change)
     gate_code = gate.report(cfg, alarms, runner)
     ctx = context(cfg)

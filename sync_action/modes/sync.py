@@ -26,11 +26,11 @@ from sync_action.core.vocabulary import Finding, Status
 from sync_action.engine import report
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.versions import version_order
-from sync_action.modes import provenance
+from sync_action.modes import origins, provenance
 from sync_action.modes.context import context, fan_out, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec, load_bytes
-from sync_action.texts import prbody
+from sync_action.texts import prbody, why
 
 ATTEMPTS = 3
 
@@ -303,6 +303,8 @@ def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str
         provenance.place_in_sync(job.cfg, job.history, result, api=True)
     undo, undo_note = provenance.own_edits(job.cfg, job.history, result)
     docs = text_docs(job.local, [result]).get(result.repository, [])
+    found = origins.find(job.history, result)
+    pulls = [(o.pull, o.notes) for o in found.pulls]
     return prbody.pr_body(
         report.peer_entry(result),
         job.local.metadata(),
@@ -312,6 +314,7 @@ def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str
         undo_note=undo_note,
         marker=mark,
         note=note,
+        why=why.section(pulls, found.commits, found.failure),
     )
 
 

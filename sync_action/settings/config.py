@@ -63,6 +63,8 @@ DEFAULTS: dict[str, str] = {
     "token-expiry-days": "14",
     "sync-workflow": "",
     "dashboard": "false",
+    "impact": "true",
+    "impact-paths": "",
 }
 BOOLEANS = {
     "true": True,
@@ -138,6 +140,8 @@ class Config:
     ref: str = ""  # this repository's branch or tag (the pull request's head branch)
     base_sha: str | None = None  # the pull request's base commit, from the event
     head_sha: str | None = None
+    impact: bool = True  # drift: scan the checkout for the code that uses what changes
+    impact_paths: tuple[str, ...] = ()  # the scan's globs (gitignore lines); empty: all files
 
     def fails(self, condition: str) -> bool:
         """Does `condition` (a `fail-on` word) fail the step, or only warn? Unset,
@@ -229,6 +233,7 @@ def load(
             "dry-run",
             "require-version-bump",
             "dashboard",
+            "impact",
         )
     }
     schema_path = workspace_path(workspace, raw["schema-path"], "schema-path")
@@ -290,6 +295,8 @@ def load(
         token_expiry_days=values.days(raw["token-expiry-days"], "token-expiry-days"),
         sync_workflow=values.workflow_file(raw["sync-workflow"]),
         dashboard=flags["dashboard"],
+        impact=flags["impact"],
+        impact_paths=values.impact_paths(raw["impact-paths"]),
         role=values.choice(raw["role"], "role", Role),
         version_policy=(
             values.choice(raw["version-policy"], "version-policy", VersionPolicy)

@@ -92,3 +92,19 @@ def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:
             )
         limits.append((int(found[1]), float(found[2] or 1) * _PERIODS[found[3]]))
     return tuple(limits)
+
+
+def impact_paths(value: str) -> tuple[str, ...]:
+    """The `impact-paths` globs, each a line of a `.gitignore` (`src/`, `*.ts`, `!tests/**`)."""
+    from pathspec import GitIgnoreSpec  # imported here: only drift's scan reads files by glob
+
+    globs = tuple(split_list(value))
+    for glob in globs:
+        try:
+            GitIgnoreSpec.from_lines([glob])
+        except ValueError:
+            raise UsageError(
+                f"Input 'impact-paths': '{glob}' is not a glob (a line of a .gitignore, "
+                "e.g. src/ or *.ts)"
+            ) from None
+    return globs

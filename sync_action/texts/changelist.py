@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync_action.texts.sentences import COPIES, ChangeData, Words, escape, facts, sentence
+from sync_action.texts.usage_words import where
 
 SHORT = 12  # lists up to this long are shown whole, without collapsing
 FIRST_BREAKING = 10  # long lists show this many breaking changes before the groups
@@ -40,8 +41,9 @@ class Budget:
 
 
 def ordered(changes: Sequence[ChangeData]) -> list[ChangeData]:
-    """Breaking first, otherwise in the report's order."""
-    return sorted(changes, key=lambda c: not c.get("breaking"))
+    """Breaking first (those the code uses before the others), otherwise in the report's
+    order."""
+    return sorted(changes, key=lambda c: (not c.get("breaking"), not c.get("usages")))
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -67,17 +69,25 @@ def render(
     docs: Sequence[Mapping[str, Any]],
     budget: int,
     words: Words = COPIES,
+    blob: str | None = None,
 ) -> tuple[str, int]:
-    """Markdown for `changes` within `budget` characters, and how many were left out."""
+    """Markdown for `changes` within `budget` characters, and how many were left out.
+
+    With `blob` (`{server}/{repository}/blob/{sha}`, or "" unlinked) each change says
+    where the code uses it."""
     items = ordered(changes)
     room = Budget(budget)
     parts: list[str] = []
+
+    def lines(some: Sequence[ChangeData]) -> list[str]:
+        return [sentence(c, docs, words) + where(c, blob) for c in some]
+
     if len(items) <= SHORT:
-        _bullets(parts, [sentence(c, docs, words) for c in items], room)
+        _bullets(parts, lines(items), room)
         return "".join(parts), room.omitted
     head = [c for c in items if c.get("breaking")][:FIRST_BREAKING]
     if head:
-        _bullets(parts, [sentence(c, docs, words) for c in head], room)
+        _bullets(parts, lines(head), room)
         parts_text = "\n" if parts else ""
         room.take(parts, parts_text)
     rest = items[len(head) :]
@@ -85,7 +95,7 @@ def render(
     for change in rest:
         groups.setdefault(_group_key(change, docs), []).append(change)
     for key in sorted(groups, key=lambda k: k[0]):
-        _group(parts, key[1], groups[key], docs, room, words)
+        _group(parts, key[1], lines(groups[key]), groups[key], room)
     return "".join(parts), room.omitted
 
 
@@ -97,12 +107,7 @@ def _bullets(parts: list[str], lines: Sequence[str], room: Budget) -> None:
 
 
 def _group(
-    parts: list[str],
-    title: str,
-    changes: list[ChangeData],
-    docs: Sequence[Mapping[str, Any]],
-    room: Budget,
-    words: Words,
+    parts: list[str], title: str, lines: list[str], changes: list[ChangeData], room: Budget
 ) -> None:
     """One table's changes, collapsed; cut inside the block when the budget runs out."""
     breaking = sum(bool(c.get("breaking")) for c in changes)
@@ -116,7 +121,7 @@ def _group(
         return
     room.left -= len(head) + len(tail)
     inner: list[str] = []
-    _bullets(inner, [sentence(c, docs, words) for c in changes], room)
+    _bullets(inner, lines, room)
     parts.extend([head, *inner, tail])
 
 

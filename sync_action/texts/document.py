@@ -23,7 +23,7 @@ from enum import IntEnum
 from typing import Any
 
 from sync_action.core.vocabulary import Finding, Status
-from sync_action.texts import changelist, outcome
+from sync_action.texts import changelist, outcome, usage_words
 from sync_action.texts.outcome import next_version, pr_number, sync_outcome
 from sync_action.texts.sentences import COPIES, Words, code, escape
 
@@ -60,6 +60,7 @@ class Run:
     run_url: str = ""
     report_path: str = ""
     fail_on_drift: bool = True
+    head_sha: str = ""  # the pull request's head, where the code's uses are linked
 
     def repo_link(self, repo: str) -> str:
         return f"[{repo}]({self.server_url}/{repo})" if "/" in repo else repo
@@ -276,6 +277,8 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
             model.sections.append(
                 (_direction(peer, run, local), peer["changes"], docs.get(repo, ()))
             )
+    if used := usage_words.verdict_note(_distinct([{"changes": s[1]} for s in model.sections])):
+        model.verdict += f"; {used}"
     return model
 
 
@@ -374,12 +377,14 @@ def sections(model: Model, run: Run, budget: int) -> str:
     """Every section of changes, each with its share of `budget`; a cut links the run."""
     parts: list[str] = []
     omitted = 0
+    blob = usage_words.blob(run.server_url, run.repository, run.head_sha or run.sha)
     todo = list(model.sections)
     while todo:
         title, changes, docs = todo.pop(0)
         share = max(budget // (len(todo) + 1), 0)
         head = f"#### {title}\n\n"
-        body, cut = changelist.render(changes, docs, max(share - len(head) - 2, 0), model.words)
+        room = max(share - len(head) - 2, 0)
+        body, cut = changelist.render(changes, docs, room, model.words, blob)
         text = head + body + "\n"
         omitted += cut
         parts.append(text)

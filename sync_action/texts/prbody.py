@@ -97,6 +97,7 @@ def pr_body(
     undo_note: str = "",
     marker: str = "",
     note: str = "",
+    why: str = "",
 ) -> str:
     """The body of the sync pull request into `peer` (a report `peers` entry)."""
     repo = str(peer.get("repository"))
@@ -119,6 +120,7 @@ def pr_body(
     )
     parts.append(_versions(peer, local))
     parts.append(_checks(changes, docs))
+    parts.append(why)  # the source pull requests behind the change (texts.why)
     if note:
         parts.append(note + "\n\n")
     tail = _footer(run)

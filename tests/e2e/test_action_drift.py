@@ -104,6 +104,8 @@ def test_drift_fails_the_step_and_reports_every_field(workspace, github, current
         "field_id": "fldUOPuN6n39Aj1v7",
         "name": "Calories",
         "reason": "type-changed",
+        "usages": [],  # the impact scan found no code that uses it
+        "usages_truncated": False,
     }
     assert report["peers"][0]["changes"] == report["changes"]
 

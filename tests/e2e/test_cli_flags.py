@@ -41,6 +41,8 @@ OFFERED = {
         "--ignore",
         "--sync-branch",
         "--token-expiry-days",
+        "--impact",
+        "--impact-paths",
     },
     "sync": COMMON
     | GITHUB
@@ -86,6 +88,7 @@ OFFERED = {
     },
     "diff": {"--role", "--format", "--ignore"},
     "validate": {"--spec-schema"},
+    "impact": {"--root", "--impact-paths"},
 }
 REFUSED = {
     "drift": ["--reviewers", "--assignees", "--dashboard", "--max-pr-age", "--force-sync"],
@@ -94,6 +97,7 @@ REFUSED = {
     "airtable": ["--peer-repos", "--peer-dir", "--reviewers", "--dashboard"],
     "validate": ["--token", "--peer-repos", "--dry-run"],
     "diff": ["--token", "--peer-repos", "--format-json"],
+    "impact": ["--token", "--peer-repos", "--dry-run"],
 }
 ACTION_INPUTS = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
 NO_FLAG = {"mode", "app-private-key"}  # the subcommand; the key comes from a file

@@ -62,6 +62,8 @@ CONTRACT_INPUTS: dict[str, object] = {
     "token-expiry-days": "14",
     "sync-workflow": NONE,
     "dashboard": "false",
+    "impact": "true",
+    "impact-paths": COMPUTED,  # every file the checkout's .gitignore files keep
 }
 
 CONTRACT_OUTPUTS = [

@@ -25,6 +25,9 @@ class HistoryReads(Transport):
         )
         return [str(commit["sha"]) for commit in listed][:VERSION_SEARCH]
 
+    def file_commits(self, repo: str, path: str, ref: str | None) -> list[str]:
+        return self._commits(repo, path, ref)
+
     def find_version(self, repo: str, path: str, ref: str | None, blob_sha: str) -> str | None:
         """One GET settles "never held"; naming the commit walks at most 30 commits."""
         failure = self._attempt("GET", f"/repos/{repo}/git/blobs/{blob_sha}")

@@ -42,7 +42,7 @@ from sync_action.backends.github.retry import IDEMPOTENT, GitHubRetry, Settings,
 from sync_action.backends.github.review import ReviewsAndLabels
 from sync_action.backends.github.status import StatusReads
 from sync_action.core.errors import Conflict, RemoteError, no_such_ref
-from sync_action.core.hosting import Comment, PullRequest, RemoteFile
+from sync_action.core.hosting import Comment, PullRequest, RemoteFile, SourcePull
 
 T = TypeVar("T")
 
@@ -321,6 +321,25 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
             return None
 
         return self._call(f"looking for the open pull request from {branch}", repo, first)
+
+    def pulls_of_commit(self, repo: str, sha: str) -> list[SourcePull]:
+        """One request (`GET /repos/{repo}/commits/{sha}/pulls`); the first page is enough."""
+
+        def first_page() -> list[SourcePull]:
+            found = self._repo(repo).get_commit(sha).get_pulls()  # lazy: no request for it
+            return [
+                SourcePull(
+                    p.number,
+                    p.html_url,
+                    p.title or "",
+                    p.user.login if p.user else "",
+                    p.body or "",
+                    p.merged_at is not None,
+                )
+                for p in found.get_page(0)
+            ]
+
+        return self._call(f"reading the pull requests of commit {sha[:7]}", repo, first_page)
 
     def find_comment(self, repo: str, number: int, marker: str) -> Comment | None:
         login = self.comment_author(repo)
