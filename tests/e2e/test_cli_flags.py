@@ -115,7 +115,11 @@ def test_each_subcommand_offers_exactly_its_flags(tmp_path, command):
     assert set(offered(tmp_path, command)) == OFFERED[command]
 
 
-FILES = {"diff": [str(CURRENT), str(CURRENT)], "validate": [str(CURRENT)]}
+FILES = {
+    "diff": [str(CURRENT), str(CURRENT)],
+    "validate": [str(CURRENT)],
+    "impact": [str(CURRENT), str(CURRENT)],
+}
 
 
 @pytest.mark.parametrize("command", sorted(REFUSED))
