@@ -113,3 +113,10 @@ class CheckoutOrApi:
         return self._once(
             ("made", commit), lambda: api.last_commit(self._repository, self.path, commit)
         )
+
+    def made_content(self, blob_sha: str) -> CommitInfo | None:
+        def work() -> CommitInfo | None:
+            known, commit = self.commit_of(blob_sha)
+            return self.made(commit) if known and commit else None
+
+        return self._once(("content", blob_sha), work)

@@ -322,3 +322,8 @@ class SourceHistory(Protocol):
     def made(self, commit: str) -> CommitInfo | None:
         """The newest commit at or before `commit` that changed the file."""
         ...
+
+    def made_content(self, blob_sha: str) -> CommitInfo | None:
+        """The commit that gave the file these bytes (found by their blob in the history);
+        None when the history never held them or cannot name the commit."""
+        ...

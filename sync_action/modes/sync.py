@@ -290,7 +290,7 @@ def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
 def _foreign_note(pull: PullRequest, branch: str) -> str:
     """Say so when the branch head is not the commit this action made last."""
     match = markers.PULL_MARK.search(pull.body or "")
-    if match and match.group(1) and match.group(1) != pull.head_sha:
+    if match and match["commit"] and match["commit"] != pull.head_sha:
         return (
             f"> [!NOTE]\n> Someone pushed commits to `{branch}`; they were kept and this "
             "sync's commit was added on top. Use `force-sync` to rebuild the branch."
@@ -300,7 +300,7 @@ def _foreign_note(pull: PullRequest, branch: str) -> str:
 
 def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str, ...]) -> str:
     """The body, with a marker naming this run's commit and the labels this action owns."""
-    mark = markers.pull(commit, owned)
+    mark = markers.pull(commit, owned, source=job.ctx.sha)
     if result.drift and not result.missing and not job.cfg.peer_dirs:
         provenance.place_in_sync(job.cfg, job.history, result, api=True)
     undo, undo_note = provenance.own_edits(job.cfg, job.history, result)
@@ -334,9 +334,9 @@ def _recorded(pull: PullRequest | None, kinds: set[str]) -> set[str]:
     if pull is None:
         return set()
     found = markers.PULL_MARK.search(pull.body or "")
-    if found is None or found.group(2) is None:
+    if found is None or found["labels"] is None:
         return {x for x in pull.labels if x in kinds}
-    return {unquote(x) for x in found.group(2).split(",") if x}
+    return {unquote(x) for x in found["labels"].split(",") if x}
 
 
 def _label_plan(job: Job, result: PeerResult, pull: PullRequest | None) -> LabelPlan:

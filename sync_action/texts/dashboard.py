@@ -19,6 +19,7 @@ from sync_action.engine.status_model import (
     EDITED,
     FAILED,
     IN_SYNC,
+    LATENCY,
     MISSING,
     STALE_PR,
     Metrics,
@@ -194,9 +195,13 @@ def facts(result: PeerResult) -> list[str]:
             f"review: {metrics.review_decision}, mergeable: {metrics.mergeable}"
         )
     last = metrics.last_sync_at.isoformat() if metrics.last_sync_at else "never"
+    latency = (
+        f"{metrics.sync_latency_hours:g} h"
+        if metrics.sync_latency_hours is not None
+        else metrics.notes.get(LATENCY, "not measured")
+    )
     lines.append(
-        f"last sync: {last}; latency: {metrics.sync_latency_hours} h; "
-        f"interventions (90 days): {metrics.interventions}"
+        f"last sync: {last}; latency: {latency}; interventions (90 days): {metrics.interventions}"
     )
     return lines
 
