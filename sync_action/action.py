@@ -67,7 +67,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     elif cfg.mode == Mode.SYNC:
         results, code = sync.run(cfg, host, local, runner, history)
     else:
-        change = pull_change.own_change(cfg, history, local)
+        change = pull_change.own_change(cfg, history, local, host)
         results, code = drift.run(cfg, host, history, local, runner, change, own)
         checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
     expires_at, expiry_code = expiry.check(cfg, host, runner)

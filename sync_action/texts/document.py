@@ -269,6 +269,8 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
         model.notes.append(_edits_synced_copy(local, run))
     if isinstance(own, Mapping) and own.get("changes"):
         title = f"This pull request's change to `{run.schema_path}`"
+        if own.get("syncs_from"):
+            title = f"What {run.repository} must handle: the changes this sync brings"
         model.sections.append((title, own["changes"], docs.get("", ())))
     for peer in peers:
         if peer.get("changes") and peer.get("status") != Status.PENDING:
@@ -306,6 +308,8 @@ def _verdict(
     pending = [p for p in peers if p.get("status") == Status.PENDING]
     own = report.get("pull_request")
     counted = changelist.counts(_distinct(differ))
+    if isinstance(own, Mapping) and own.get("syncs_from"):
+        return _syncs(own, report.get("local") or {}, path)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
         source = (report.get("local") or {}).get("owner_repo") or "the source"
         return f"This pull request edits {path}, a copy synced from {source}"
@@ -322,6 +326,18 @@ def _verdict(
         failed = sum(r.severity is Severity.FAIL for r in rows)
         return f"{path}: {plural(failed, 'repository', 'repositories')} could not be checked"
     return f"Schema in sync: {path} matches {_names(peers)}"
+
+
+def _syncs(own: Mapping[str, Any], local: Mapping[str, Any], path: str) -> str:
+    """A consumer's pull request that carries the source's file: the sync, not an edit."""
+    old, new = own.get("base_version"), local.get("version")
+    if own.get("base_missing"):
+        move = f": adds it at {new}" if new else ""
+    elif old != new:
+        move = f": {old or 'unversioned'} → {new or 'unversioned'}"
+    else:
+        move = f": {new}, {changelist.counts(own.get('changes') or [])}" if new else ""
+    return f"This pull request syncs {path} from {own.get('syncs_from')}{move}"
 
 
 def _names(peers: Sequence[Mapping[str, Any]]) -> str:
