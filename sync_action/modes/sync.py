@@ -164,6 +164,7 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     branch_file = _branch_file(job, result)
     if branch_file.blob_sha == job.local.blob_sha:
         _ensure_labels(job, result, pull)
+        _ensure_people(job, result, pull, unchanged=True)
         result.status = UNCHANGED
         return
     _refuse_if_newer(job, branch_file)
@@ -371,8 +372,12 @@ def _ensure_labels(job: Job, result: PeerResult, pull: PullRequest) -> None:
         job.host.add_labels(result.repository, pull.number, plan.add)
 
 
-def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
-    """Reviewers, teams and assignees that are not there yet; a refusal is a warning."""
+def _ensure_people(
+    job: Job, result: PeerResult, pull: PullRequest, *, unchanged: bool = False
+) -> None:
+    """Reviewers, teams and assignees that are not there yet; a refusal is a warning. On an
+    `unchanged` run a reviewer who has already reviewed is not asked again (GitHub drops a
+    reviewer from the requested ones on review): nothing new to review."""
     cfg, host = job.cfg, job.host
 
     def missing(wanted: tuple[str, ...], have: tuple[str, ...]) -> list[str]:
@@ -380,6 +385,8 @@ def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
         return [x for x in wanted if x.lower() not in there]
 
     users = missing(cfg.reviewers, pull.reviewers)
+    if unchanged and users:
+        users = missing(tuple(users), _reviewed(job, result, pull))
     if pull.author and pull.author.lower() in (u.lower() for u in users):
         users = [u for u in users if u.lower() != pull.author.lower()]
         result.warnings.append(
@@ -399,6 +406,17 @@ def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
         result.warnings.append(
             f"{result.repository}#{pull.number}: could not ask {item.name}: {item.message}"
         )
+
+
+def _reviewed(job: Job, result: PeerResult, pull: PullRequest) -> tuple[str, ...]:
+    """Who has submitted a review (asked only when a wanted reviewer is not requested)."""
+    if job.cfg.peer_dirs:
+        return ()  # checkouts have no reviews
+    try:
+        state = job.host.pull_state(result.repository, pull.number)
+    except RemoteError:
+        return ()  # not known: asking again is the lesser harm
+    return tuple(reviewer for reviewer, _ in state.reviews)
 
 
 def _log(runner: Runner, result: PeerResult) -> None:
