@@ -24,6 +24,7 @@ from sync_action.engine.status_model import (
     STALE_PR,
     Metrics,
 )
+from sync_action.texts.sentences import quiet
 
 TITLE = "Schema sync dashboard"
 # The marks of the comment's scale: 🔴 a failure, 🟡 needs a person, 🟢 nothing to do.
@@ -76,7 +77,7 @@ def next_step(result: PeerResult, source: str) -> str:
     """What a person should do about this consumer, in one sentence."""
     metrics, repo = _metrics(result), result.repository
     if result.status == FAILED:
-        return f"Check the token's access to {repo}: {result.message}"
+        return f"Check the token's access to {repo}: {quiet(result.message)}"
     if result.status == IN_SYNC:
         return "Nothing to do."
     if result.status == EDITED:

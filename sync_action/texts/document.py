@@ -25,7 +25,7 @@ from typing import Any
 from sync_action.core.vocabulary import Finding, Status
 from sync_action.texts import changelist, outcome
 from sync_action.texts.outcome import next_version, pr_number, sync_outcome
-from sync_action.texts.sentences import COPIES, Words, code, escape
+from sync_action.texts.sentences import COPIES, Words, code, escape, quiet
 
 LIMIT = 65_536
 RESERVE = 600  # the cut note and the footer
@@ -292,7 +292,7 @@ def _direction(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> s
 
 def _edits_synced_copy(local: Mapping[str, Any], run: Run) -> str:
     """A consumer's pull request that edits its copy: the change belongs in the source."""
-    source = str(local.get("owner_repo") or "the source")
+    source = escape(str(local.get("owner_repo") or "the source"))
     return (
         f"> [!WARNING]\n> This pull request edits `{run.schema_path}`, a copy synced from "
         f"{source}: make the change in {source} instead. Its next sync brings the change to "
@@ -311,7 +311,7 @@ def _verdict(
     if isinstance(own, Mapping) and own.get("syncs_from"):
         return _syncs(own, report.get("local") or {}, path)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
-        source = (report.get("local") or {}).get("owner_repo") or "the source"
+        source = escape((report.get("local") or {}).get("owner_repo") or "the source")
         return f"This pull request edits {path}, a copy synced from {source}"
     if differ:
         if len(peers) == 1:
@@ -337,7 +337,7 @@ def _syncs(own: Mapping[str, Any], local: Mapping[str, Any], path: str) -> str:
         move = f": {old or 'unversioned'} → {new or 'unversioned'}"
     else:
         move = f": {new}, {changelist.counts(own.get('changes') or [])}" if new else ""
-    return f"This pull request syncs {path} from {own.get('syncs_from')}{move}"
+    return f"This pull request syncs {path} from {own.get('syncs_from')}{quiet(move)}"
 
 
 def _names(peers: Sequence[Mapping[str, Any]]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sync_action.core.vocabulary import FailOn, Status
-from sync_action.texts.sentences import code
+from sync_action.texts.sentences import code, quiet
 
 Check = Mapping[str, Any]
 
@@ -44,7 +44,7 @@ def _phrase(check: Check, report: Mapping[str, Any], path: str) -> str:
         wanted = info.get("required_version")
         why = str(check.get("message") or "").removeprefix(f"{subject}: ").split(";")[0]
         why = why.removesuffix(f" {wanted} or later") or "these changes need a higher version"
-        return f"{why} {code(str(wanted))} or later; `spec_version` is {code(str(version))}"
+        return f"{quiet(why)} {code(str(wanted))} or later; `spec_version` is {code(str(version))}"
     if condition == FailOn.VERSION_NOT_BUMPED:
         return (
             f"the content differs from {who} under the same `spec_version` "
@@ -59,7 +59,7 @@ def _phrase(check: Check, report: Mapping[str, Any], path: str) -> str:
             else f"the content differs from {who} but `updated_at` is the same"
         )
     message = str(check.get("message") or condition)
-    return message.removeprefix(f"{subject}: ")
+    return quiet(message.removeprefix(f"{subject}: "))
 
 
 SHORT = {

@@ -68,11 +68,18 @@ class Facts:
     reason: str | None
 
 
+def quiet(text: str) -> str:
+    """Text from data (the spec, GitHub) that never notifies anyone: every `@` is followed
+    by a zero-width space, so `@octocat` or `@org/team` reads the same but mentions nobody."""
+    return str(text).replace("@", "@\u200b")
+
+
 def escape(text: str) -> str:
-    """Plain text safe in GitHub markdown (no emphasis, links or HTML by accident)."""
+    """Plain text from data, safe in GitHub markdown: no emphasis, links or HTML by
+    accident, and no @mention (the one place the spec's names enter the texts)."""
     text = " ".join(str(text).split())
     text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    return quiet(re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text))
 
 
 def code(text: str) -> str:
