@@ -52,6 +52,7 @@ BASE = Words(
     },
 )
 _SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")
+_SPECIAL_ESCAPED = re.compile(r"\\([\\`*\[\]<>#|~])")
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,12 @@ def sentence(
         reason = words.reasons.get(f.reason or "", "")
         text += f" — **breaking**{': ' + reason if reason else ''}"
     return text
+
+
+def plain(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The same sentence for a terminal: no markdown emphasis or escapes."""
+    text = sentence(change, docs).replace("**", "")
+    return _SPECIAL_ESCAPED.sub(r"\1", text).replace("\\_", "_")
 
 
 def check_line(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> str:
