@@ -106,7 +106,9 @@ def own_change(
         return change
     changes = diff_documents(change.base_spec.data, local.data)
     change.changes, change.ignored = split_ignored(changes, cfg.ignore)
-    if change.changes or not change.ignored:
+    # A sync carries the source's versions: the source's own check held them to the policy,
+    # and the consumer could not change them anyway.
+    if change.syncs_from is None and (change.changes or not change.ignored):
         versions.apply(change, change.base_spec, local, change.changes, cfg.version_policy)
     return change
 

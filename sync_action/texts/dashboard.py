@@ -142,6 +142,17 @@ def _history_row(result: PeerResult) -> str:
     return f"| {result.repository} | {last} | {latency} | {interventions} |"
 
 
+def _latency_notes(results: list[PeerResult]) -> list[str]:
+    """Why a sync's latency shows a dash, one line per consumer it concerns."""
+    lines = []
+    for result in results:
+        metrics = _metrics(result)
+        note = metrics.notes.get(LATENCY)
+        if note and metrics.last_sync_at and metrics.sync_latency_hours is None:
+            lines.append(f"- Latency of {result.repository}: {quiet(note)}.")
+    return [*lines, ""] if lines else []
+
+
 def report_markdown(view: Overview) -> str:
     """The dashboard and step summary body, without the marker."""
     lines = [
@@ -162,6 +173,7 @@ def report_markdown(view: Overview) -> str:
     ]
     lines += [_history_row(r) for r in view.results]
     lines.append("")
+    lines += _latency_notes(view.results)
     if view.sync_workflow:
         runs = f"{view.server_url}/{view.source}/actions/workflows/{view.sync_workflow}"
         failed = "not counted" if view.failed_syncs is None else str(view.failed_syncs)
@@ -173,8 +185,8 @@ def report_markdown(view: Overview) -> str:
         )
     lines += [
         "",
-        "<sub>Latency: from the source commit that changed the file to the merge of "
-        "the sync pull request that brought it. Interventions: sync pull requests closed "
+        "<sub>Latency: from the source commit that gave the file the merged content to the "
+        "merge of the sync pull request that brought it. Interventions: sync pull requests closed "
         "without merging, and commits by others on the open one. "
         "🟢 nothing to do · 🟡 needs a person · 🔴 could not be read. "
         "Kept by schema-sync status mode; edits here are overwritten.</sub>",

@@ -25,7 +25,7 @@ from typing import Any
 from sync_action.core.vocabulary import Finding, Status
 from sync_action.texts import changelist, outcome
 from sync_action.texts.outcome import next_version, pr_number, sync_outcome
-from sync_action.texts.sentences import COPIES, Words, code, escape, quiet
+from sync_action.texts.sentences import COPIES, Words, code, escape
 
 LIMIT = 65_536
 RESERVE = 600  # the cut note and the footer
@@ -266,7 +266,7 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
         model.consequence = outcome.consequence(report, run.schema_path)
         model.severity = Severity.FAIL if fails else min(model.severity, Severity.WARN)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
-        model.notes.append(_edits_synced_copy(local, run))
+        model.notes.append(outcome.edits_synced_copy(local, run.schema_path, run.repository))
     if isinstance(own, Mapping) and own.get("changes"):
         title = f"This pull request's change to `{run.schema_path}`"
         if own.get("syncs_from"):
@@ -290,16 +290,6 @@ def _direction(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> s
     return f"What a sync changes in {consumer} ({consumer} → {source})"
 
 
-def _edits_synced_copy(local: Mapping[str, Any], run: Run) -> str:
-    """A consumer's pull request that edits its copy: the change belongs in the source."""
-    source = escape(str(local.get("owner_repo") or "the source"))
-    return (
-        f"> [!WARNING]\n> This pull request edits `{run.schema_path}`, a copy synced from "
-        f"{source}: make the change in {source} instead. Its next sync brings the change to "
-        f"{run.repository}, and would undo an edit made only here.\n\n"
-    )
-
-
 def _verdict(
     report: Mapping[str, Any], run: Run, peers: Sequence[Mapping[str, Any]], rows: Sequence[Row]
 ) -> str:
@@ -309,7 +299,7 @@ def _verdict(
     own = report.get("pull_request")
     counted = changelist.counts(_distinct(differ))
     if isinstance(own, Mapping) and own.get("syncs_from"):
-        return _syncs(own, report.get("local") or {}, path)
+        return outcome.syncs(own, report.get("local") or {}, path)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
         source = escape((report.get("local") or {}).get("owner_repo") or "the source")
         return f"This pull request edits {path}, a copy synced from {source}"
@@ -326,18 +316,6 @@ def _verdict(
         failed = sum(r.severity is Severity.FAIL for r in rows)
         return f"{path}: {plural(failed, 'repository', 'repositories')} could not be checked"
     return f"Schema in sync: {path} matches {_names(peers)}"
-
-
-def _syncs(own: Mapping[str, Any], local: Mapping[str, Any], path: str) -> str:
-    """A consumer's pull request that carries the source's file: the sync, not an edit."""
-    old, new = own.get("base_version"), local.get("version")
-    if own.get("base_missing"):
-        move = f": adds it at {new}" if new else ""
-    elif old != new:
-        move = f": {old or 'unversioned'} → {new or 'unversioned'}"
-    else:
-        move = f": {new}, {changelist.counts(own.get('changes') or [])}" if new else ""
-    return f"This pull request syncs {path} from {own.get('syncs_from')}{quiet(move)}"
 
 
 def _names(peers: Sequence[Mapping[str, Any]]) -> str:
