@@ -53,7 +53,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         return _airtable(replace(cfg, role=roles.resolve(cfg, local)), runner, local, host)
     host = host or make_host(cfg)
     if cfg.peer_dirs:
-        cfg = _local_context(cfg, host)
+        cfg = _local_context(cfg, host, local)
     cfg = replace(cfg, role=roles.resolve(cfg, local))
     ctx = context(cfg)
     view: Overview | None = None
@@ -67,7 +67,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     elif cfg.mode == Mode.SYNC:
         results, code = sync.run(cfg, host, local, runner, history)
     else:
-        change = pull_change.own_change(cfg, history, local)
+        change = pull_change.own_change(cfg, history, local, host)
         results, code = drift.run(cfg, host, history, local, runner, change, own)
         checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
     expires_at, expiry_code = expiry.check(cfg, host, runner)
@@ -122,13 +122,21 @@ def _airtable(cfg: Config, runner: Runner, local: model.Spec, host: Hosting | No
     return code
 
 
-def _local_context(cfg: Config, host: Hosting) -> Config:
-    """Off the runner, name the peers, this repository and its commit from git."""
+def _local_context(cfg: Config, host: Hosting, local: model.Spec) -> Config:
+    """Off the runner, name the peers, this repository and its commit from git: a checkout
+    with no GitHub remote is named by its spec's `owner_repo` when that names no peer (it
+    is the source), else `local/<directory>`."""
     changes: dict[str, object] = {}
+    peers = cfg.peer_repos or tuple(getattr(host, "checkouts", {}))
     if not cfg.peer_repos:
-        changes["peer_repos"] = tuple(getattr(host, "checkouts", {}))
+        changes["peer_repos"] = peers
     if not cfg.repository:
-        changes["repository"] = repo_name(cfg.workspace)
+        name = repo_name(cfg.workspace)
+        owner = (local.owner_repo or "").strip()
+        source = not any(roles.names(owner, peer) for peer in peers)
+        if name.startswith("local/") and "/" in owner and source:
+            name = owner
+        changes["repository"] = name
     if not cfg.sha:
         changes["sha"] = head_commit(cfg.workspace)
     return replace(cfg, **changes)  # type: ignore[arg-type]

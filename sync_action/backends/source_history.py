@@ -140,3 +140,10 @@ class CheckoutOrApi:
         if api is None:
             return []
         return self._once(("pulls", commit), lambda: api.pulls_of_commit(self._repository, commit))
+
+    def made_content(self, blob_sha: str) -> CommitInfo | None:
+        def work() -> CommitInfo | None:
+            known, commit = self.commit_of(blob_sha)
+            return self.made(commit) if known and commit else None
+
+        return self._once(("content", blob_sha), work)

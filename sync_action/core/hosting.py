@@ -352,4 +352,8 @@ class SourceHistory(Protocol):
 
     def pulls_of(self, commit: str) -> list[SourcePull]:
         """The pull requests GitHub associates with one of this repository's commits."""
+
+    def made_content(self, blob_sha: str) -> CommitInfo | None:
+        """The commit that gave the file these bytes (found by their blob in the history);
+        None when the history never held them or cannot name the commit."""
         ...

@@ -10,8 +10,12 @@ import re
 from urllib.parse import quote
 
 PREFIX = "<!-- schema-sync:"
-# The sync pull request's body: the sync branch's commit and the labels this action owns.
-PULL_MARK = re.compile(r"<!-- schema-sync:pr commit=([0-9a-f]*)(?: labels=(\S*))? -->")
+# The sync pull request's body: the sync branch's commit, the source commit whose file it
+# carries, and the labels this action owns (`source=` is absent from older bodies).
+PULL_MARK = re.compile(
+    r"<!-- schema-sync:pr commit=(?P<commit>[0-9a-f]*)(?: source=(?P<source>[0-9a-f]*))?"
+    r"(?: labels=(?P<labels>\S*))? -->"
+)
 
 
 def drift(schema_path: str) -> str:
@@ -29,6 +33,9 @@ def dashboard(schema_path: str) -> str:
     return f"{PREFIX}dashboard:{schema_path} -->"
 
 
-def pull(commit: str, owned_labels: tuple[str, ...]) -> str:
-    """The sync pull request's marker (read back by `PULL_MARK`)."""
-    return f"{PREFIX}pr commit={commit} labels={','.join(quote(x) for x in owned_labels)} -->"
+def pull(commit: str, owned_labels: tuple[str, ...], source: str = "") -> str:
+    """The sync pull request's marker (read back by `PULL_MARK`): the sync branch's commit
+    and, when known, the source commit its file comes from."""
+    labels = ",".join(quote(x) for x in owned_labels)
+    origin = f" source={source}" if re.fullmatch(r"[0-9a-f]+", source) else ""
+    return f"{PREFIX}pr commit={commit}{origin} labels={labels} -->"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync_action.core.errors import RemoteError, SpecError
-from sync_action.core.hosting import RemoteFile, SourceHistory
+from sync_action.core.hosting import Hosting, RemoteFile, SourceHistory
 from sync_action.core.vocabulary import Finding, Role
 from sync_action.engine import versions
 from sync_action.engine.diff import Change, diff_documents, split_ignored
@@ -37,6 +37,7 @@ class PullChange:
     required_version: str | None = None
     read_from: str = "checkout"  # or "api"
     message: str = ""
+    syncs_from: str | None = None  # in a consumer: the source whose file the head carries
 
     def touches(self, local: Spec) -> bool:
         """The pull request changes the file's bytes (or adds it)."""
@@ -68,11 +69,16 @@ class PullChange:
             "breaking": self.breaking,
             "findings": list(self.findings),
             "required_version": self.required_version,
+            "syncs_from": self.syncs_from,
         }
 
 
-def own_change(cfg: Config, history: SourceHistory, local: Spec) -> PullChange | None:
+def own_change(
+    cfg: Config, history: SourceHistory, local: Spec, host: Hosting | None = None
+) -> PullChange | None:
     """The pull request's change and its findings; None when there is no pull request.
+
+    In a consumer, `host` reaches the source (the peer) to tell a sync from an edit.
 
     A base that cannot be read (the remote failed) is said in `message`, and the
     check goes on as on a push."""
@@ -90,12 +96,7 @@ def own_change(cfg: Config, history: SourceHistory, local: Spec) -> PullChange |
     base, where = read
     change = PullChange(cfg.pr_number, cfg.base_sha, cfg.head_sha, base, read_from=where)
     if cfg.role == Role.CONSUMER and change.touches(local):
-        change.findings.append(Finding.EDITS_SYNCED_COPY)
-        change.notes[Finding.EDITS_SYNCED_COPY] = (
-            f"this pull request edits {cfg.schema_path}, a synced copy of "
-            f"{local.owner_repo or 'the source'}'s file: make the change in "
-            f"{local.owner_repo or 'the source of truth'} instead"
-        )
+        _sync_or_edit(cfg, host, local, change)
     if base.content is None or not change.touches(local):
         return change
     try:
@@ -105,6 +106,38 @@ def own_change(cfg: Config, history: SourceHistory, local: Spec) -> PullChange |
         return change
     changes = diff_documents(change.base_spec.data, local.data)
     change.changes, change.ignored = split_ignored(changes, cfg.ignore)
-    if change.changes or not change.ignored:
+    # A sync carries the source's versions: the source's own check held them to the policy,
+    # and the consumer could not change them anyway.
+    if change.syncs_from is None and (change.changes or not change.ignored):
         versions.apply(change, change.base_spec, local, change.changes, cfg.version_policy)
     return change
+
+
+def source_of(cfg: Config, local: Spec) -> str | None:
+    """In a consumer, the peer that is the source: the one its spec's `owner_repo` names,
+    else the only peer."""
+    owner = (local.owner_repo or "").strip().lower()
+    for peer in cfg.peer_repos:
+        if owner and owner in (peer.lower(), peer.lower().rpartition("/")[2]):
+            return peer
+    return cfg.peer_repos[0] if len(cfg.peer_repos) == 1 else None
+
+
+def _sync_or_edit(cfg: Config, host: Hosting | None, local: Spec, change: PullChange) -> None:
+    """A head whose file the source holds now or ever held (one request: does the source
+    have this blob?) is a sync; any other head edits the synced copy."""
+    source = source_of(cfg, local)
+    asked = ""
+    if host is not None and source is not None:
+        try:
+            if host.has_blob(source, local.blob_sha):
+                change.syncs_from = source
+                return
+        except RemoteError as exc:
+            asked = f" ({source} could not be asked whether it holds this file: {exc.message})"
+    named = source or local.owner_repo or "the source"
+    change.findings.append(Finding.EDITS_SYNCED_COPY)
+    change.notes[Finding.EDITS_SYNCED_COPY] = (
+        f"this pull request edits {cfg.schema_path}, a synced copy of {named}'s file: "
+        f"make the change in {named} instead{asked}"
+    )

@@ -8,9 +8,10 @@ has one definition that docs/status.md spells out and tests check:
   changes requested, dismissed): any `changes-requested` wins, then `approved`,
   then `review-requested` while reviewers are asked and none decided, else `none`.
 - `last_sync_at`: when the newest merged sync pull request was merged.
-- `sync_latency_hours`: from the committer time of the source commit that made
-  the content of that pull request (the newest commit at or before the commit
-  its body names that changed the schema file) to its merge.
+- `sync_latency_hours`: from the committer time of the source commit that gave
+  the file the consumer's content (found by the content's blob in the source's
+  history, not from the pull request's body) to the merge; null with a note in
+  `notes` when it cannot be measured.
 - `interventions` (90 days): sync pull requests closed unmerged in the window,
   plus commits on the open sync pull request that the action did not make.
 """
@@ -25,6 +26,7 @@ from typing import Any
 from sync_action.core.hosting import CommitInfo, PullState, SyncPull
 from sync_action.core.times import iso
 
+LATENCY = "sync_latency_hours"
 WINDOW = timedelta(days=90)
 DECIDING = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 
@@ -49,6 +51,7 @@ class Metrics:
     closed_unmerged: int = 0
     others_commits: int = 0
     others: list[str] = field(default_factory=list)  # short SHAs of those commits
+    notes: dict[str, str] = field(default_factory=dict)  # metric -> why it is null
 
     @property
     def interventions(self) -> int:
@@ -78,6 +81,7 @@ class Metrics:
             "source_commit": self.source_commit,
             "closed_unmerged": self.closed_unmerged,
             "others_commits": self.others_commits,
+            "notes": dict(self.notes),
         }
 
 

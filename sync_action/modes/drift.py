@@ -21,7 +21,7 @@ from sync_action.modes import gate, impact, provenance, sticky_comment
 from sync_action.modes.context import context, fan_out, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
-from sync_action.texts import document
+from sync_action.texts import document, sentences
 
 POLICY_FINDINGS = (
     Finding.VERSION_NOT_BUMPED,
@@ -106,7 +106,7 @@ def run(
     if change is not None and change.message:
         runner.warning(change.message, title="Pull request's base not read")
     for result in results:
-        _log(runner, result, change)
+        _log(runner, result, change, local)
     impact.scan(cfg, local, results, change, runner)
     alarms = gate.alarms(cfg, results, change)
     gate_code = gate.report(cfg, alarms, runner)
@@ -121,17 +121,20 @@ def run(
     return results, most_severe([comment_code, gate_code, *(r.exit_code for r in results)])
 
 
-def _log(runner: Runner, result: PeerResult, change: PullChange | None) -> None:
+def _log(
+    runner: Runner, result: PeerResult, change: PullChange | None, local: Spec | None = None
+) -> None:
+    """One peer in the log, its changes in the comment's sentences."""
     old, new = result.sides
+    docs = text_docs(local, [result]).get(result.repository, []) if local is not None else []
     with runner.group(f"{result.repository} @ {result.ref or 'default branch'}"):
         runner.log(
             f"status: {result.status}; {len(result.changes)} change(s), "
             f"{sum(c.breaking for c in result.changes)} breaking "
             f"(from {old['repository']} to {new['repository']})"
         )
-        for item in result.changes[:50]:
-            mark = "BREAKING " if item.breaking else ""
-            runner.log(f"  {mark}{item.kind} {item.path}")
+        for item in sorted(result.changes, key=lambda c: not c.breaking)[:50]:
+            runner.log(f"  {sentences.plain(item.to_json(), docs)}")
     if result.status == Status.FAILED:
         runner.error(f"{result.repository}: {result.message}", title="Drift check failed")
     elif result.status == Status.PENDING and change is not None:

@@ -150,7 +150,7 @@ def report(cfg: Config, found: Sequence[Alarm], runner: Runner) -> int:
             )
         else:
             runner.warning(
-                f"{alarm.text} (a warning: add '{alarm.condition}' to fail-on to fail on it)",
+                f"{alarm.text} (add '{alarm.condition}' to fail-on to fail on it)",
                 title=title,
                 file=cfg.schema_path,
             )

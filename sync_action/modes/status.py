@@ -21,6 +21,7 @@ from sync_action.core.vocabulary import STATUS_CONDITION, Finding, Status
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.overview import Overview
 from sync_action.engine.status_model import (
+    LATENCY,
     WINDOW,
     Metrics,
     age_days,
@@ -87,11 +88,7 @@ def _history(
     merged = last_merged(pulls)
     if merged is not None:
         metrics.last_sync_at, metrics.last_sync_url = merged.merged_at, merged.url
-        found = markers.PULL_MARK.search(merged.body)
-        metrics.source_commit = found.group(1) if found and found.group(1) else None
-        if metrics.source_commit and result.status in (Status.IN_SYNC, Status.BEHIND):
-            made = history.made(metrics.source_commit)
-            metrics.sync_latency_hours = latency_hours(made, merged.merged_at)
+        _latency(result, history, merged.merged_at)
     pull = open_pull(pulls)
     if pull is None:
         return
@@ -107,6 +104,35 @@ def _history(
     ours = f"chore(schema): sync {cfg.peer_path} from "
     metrics.others = others_commits(host.pull_commits(result.repository, pull.number), ours, now)
     metrics.others_commits = len(metrics.others)
+
+
+def _latency(result: PeerResult, history: SourceHistory, merged_at: datetime | None) -> None:
+    """From the source commit that gave the file the consumer's content (found by its blob
+    in the source's history, never by the pull request's body, which people edit) to the
+    merge. A latency that cannot be measured is null with a note; it never fails the
+    consumer's status."""
+    metrics, remote = result.metrics, result.remote
+    assert metrics is not None
+    if (
+        result.status not in (Status.IN_SYNC, Status.BEHIND)
+        or remote is None
+        or remote.blob_sha is None
+    ):
+        metrics.notes[LATENCY] = f"not measured: the consumer is {result.status}"
+        return
+    try:
+        made = history.made_content(remote.blob_sha)
+    except RemoteError as exc:
+        metrics.notes[LATENCY] = f"not measured: the source's history was not read ({exc.message})"
+        return
+    if made is None:
+        metrics.notes[LATENCY] = (
+            "not measured: no commit in the source's recent history of the file holds "
+            "the consumer's content"
+        )
+        return
+    metrics.source_commit = made.sha
+    metrics.sync_latency_hours = latency_hours(made, merged_at)
 
 
 def run(

@@ -162,6 +162,7 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     branch_file = _branch_file(job, result)
     if branch_file.blob_sha == job.local.blob_sha:
         _ensure_labels(job, result, pull)
+        _ensure_people(job, result, pull, unchanged=True)
         result.status = Status.UNCHANGED
         return
     _refuse_if_newer(job, branch_file)
@@ -288,7 +289,7 @@ def _commit(job: Job, result: PeerResult, replaces: str | None) -> str:
 def _foreign_note(pull: PullRequest, branch: str) -> str:
     """Say so when the branch head is not the commit this action made last."""
     match = markers.PULL_MARK.search(pull.body or "")
-    if match and match.group(1) and match.group(1) != pull.head_sha:
+    if match and match["commit"] and match["commit"] != pull.head_sha:
         return (
             f"> [!NOTE]\n> Someone pushed commits to `{branch}`; they were kept and this "
             "sync's commit was added on top. Use `force-sync` to rebuild the branch."
@@ -298,7 +299,7 @@ def _foreign_note(pull: PullRequest, branch: str) -> str:
 
 def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str, ...]) -> str:
     """The body, with a marker naming this run's commit and the labels this action owns."""
-    mark = markers.pull(commit, owned)
+    mark = markers.pull(commit, owned, source=job.ctx.sha)
     if result.drift and not result.missing and not job.cfg.peer_dirs:
         provenance.place_in_sync(job.cfg, job.history, result, api=True)
     undo, undo_note = provenance.own_edits(job.cfg, job.history, result)
@@ -335,9 +336,9 @@ def _recorded(pull: PullRequest | None, kinds: set[str]) -> set[str]:
     if pull is None:
         return set()
     found = markers.PULL_MARK.search(pull.body or "")
-    if found is None or found.group(2) is None:
+    if found is None or found["labels"] is None:
         return {x for x in pull.labels if x in kinds}
-    return {unquote(x) for x in found.group(2).split(",") if x}
+    return {unquote(x) for x in found["labels"].split(",") if x}
 
 
 def _label_plan(job: Job, result: PeerResult, pull: PullRequest | None) -> LabelPlan:
@@ -372,8 +373,12 @@ def _ensure_labels(job: Job, result: PeerResult, pull: PullRequest) -> None:
         job.host.add_labels(result.repository, pull.number, plan.add)
 
 
-def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
-    """Reviewers, teams and assignees that are not there yet; a refusal is a warning."""
+def _ensure_people(
+    job: Job, result: PeerResult, pull: PullRequest, *, unchanged: bool = False
+) -> None:
+    """Reviewers, teams and assignees that are not there yet; a refusal is a warning. On an
+    `unchanged` run a reviewer who has already reviewed is not asked again (GitHub drops a
+    reviewer from the requested ones on review): nothing new to review."""
     cfg, host = job.cfg, job.host
 
     def missing(wanted: tuple[str, ...], have: tuple[str, ...]) -> list[str]:
@@ -381,6 +386,8 @@ def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
         return [x for x in wanted if x.lower() not in there]
 
     users = missing(cfg.reviewers, pull.reviewers)
+    if unchanged and users:
+        users = missing(tuple(users), _reviewed(job, result, pull))
     if pull.author and pull.author.lower() in (u.lower() for u in users):
         users = [u for u in users if u.lower() != pull.author.lower()]
         result.warnings.append(
@@ -400,6 +407,17 @@ def _ensure_people(job: Job, result: PeerResult, pull: PullRequest) -> None:
         result.warnings.append(
             f"{result.repository}#{pull.number}: could not ask {item.name}: {item.message}"
         )
+
+
+def _reviewed(job: Job, result: PeerResult, pull: PullRequest) -> tuple[str, ...]:
+    """Who has submitted a review (asked only when a wanted reviewer is not requested)."""
+    if job.cfg.peer_dirs:
+        return ()  # checkouts have no reviews
+    try:
+        state = job.host.pull_state(result.repository, pull.number)
+    except RemoteError:
+        return ()  # not known: asking again is the lesser harm
+    return tuple(reviewer for reviewer, _ in state.reviews)
 
 
 def _log(runner: Runner, result: PeerResult) -> None:

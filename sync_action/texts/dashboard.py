@@ -15,7 +15,8 @@ from sync_action.core import markers
 from sync_action.core.vocabulary import Finding, Status
 from sync_action.engine.compare import PeerResult
 from sync_action.engine.overview import Overview
-from sync_action.engine.status_model import Metrics
+from sync_action.engine.status_model import LATENCY, Metrics
+from sync_action.texts.sentences import quiet
 
 TITLE = "Schema sync dashboard"
 # The marks of the comment's scale: 🔴 a failure, 🟡 needs a person, 🟢 nothing to do.
@@ -68,7 +69,7 @@ def next_step(result: PeerResult, source: str) -> str:
     """What a person should do about this consumer, in one sentence."""
     metrics, repo = _metrics(result), result.repository
     if result.status == Status.FAILED:
-        return f"Check the token's access to {repo}: {result.message}"
+        return f"Check the token's access to {repo}: {quiet(result.message)}"
     if result.status == Status.IN_SYNC:
         return "Nothing to do."
     if result.status == Status.EDITED:
@@ -138,6 +139,17 @@ def _history_row(result: PeerResult) -> str:
     return f"| {result.repository} | {last} | {latency} | {interventions} |"
 
 
+def _latency_notes(results: list[PeerResult]) -> list[str]:
+    """Why a sync's latency shows a dash, one line per consumer it concerns."""
+    lines = []
+    for result in results:
+        metrics = _metrics(result)
+        note = metrics.notes.get(LATENCY)
+        if note and metrics.last_sync_at and metrics.sync_latency_hours is None:
+            lines.append(f"- Latency of {result.repository}: {quiet(note)}.")
+    return [*lines, ""] if lines else []
+
+
 def report_markdown(view: Overview) -> str:
     """The dashboard and step summary body, without the marker."""
     lines = [
@@ -158,6 +170,7 @@ def report_markdown(view: Overview) -> str:
     ]
     lines += [_history_row(r) for r in view.results]
     lines.append("")
+    lines += _latency_notes(view.results)
     if view.sync_workflow:
         runs = f"{view.server_url}/{view.source}/actions/workflows/{view.sync_workflow}"
         failed = "not counted" if view.failed_syncs is None else str(view.failed_syncs)
@@ -169,8 +182,8 @@ def report_markdown(view: Overview) -> str:
         )
     lines += [
         "",
-        "<sub>Latency: from the source commit that changed the file to the merge of "
-        "the sync pull request that brought it. Interventions: sync pull requests closed "
+        "<sub>Latency: from the source commit that gave the file the merged content to the "
+        "merge of the sync pull request that brought it. Interventions: sync pull requests closed "
         "without merging, and commits by others on the open one. "
         "🟢 nothing to do · 🟡 needs a person · 🔴 could not be read. "
         "Kept by schema-sync status mode; edits here are overwritten.</sub>",
@@ -205,6 +218,8 @@ def _latency(metrics: Metrics, status: Status | None) -> str:
         return f"{metrics.sync_latency_hours:g} h"
     if metrics.last_sync_at is None:
         return "none (no sync pull request was merged)"
+    if note := metrics.notes.get(LATENCY):
+        return quiet(note)
     if status in (Status.EDITED, Status.MISSING):
         return f"none (the consumer's file is {status}, not the merged sync's)"
     return "not known (the merged sync names no source commit found in the history)"

@@ -267,9 +267,11 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
         model.consequence = outcome.consequence(report, run.schema_path)
         model.severity = Severity.FAIL if fails else min(model.severity, Severity.WARN)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
-        model.notes.append(_edits_synced_copy(local, run))
+        model.notes.append(outcome.edits_synced_copy(local, run.schema_path, run.repository))
     if isinstance(own, Mapping) and own.get("changes"):
         title = f"This pull request's change to `{run.schema_path}`"
+        if own.get("syncs_from"):
+            title = f"What {run.repository} must handle: the changes this sync brings"
         model.sections.append((title, own["changes"], docs.get("", ())))
     for peer in peers:
         if peer.get("changes") and peer.get("status") != Status.PENDING:
@@ -291,16 +293,6 @@ def _direction(peer: Mapping[str, Any], run: Run, local: Mapping[str, Any]) -> s
     return f"What a sync changes in {consumer} ({consumer} → {source})"
 
 
-def _edits_synced_copy(local: Mapping[str, Any], run: Run) -> str:
-    """A consumer's pull request that edits its copy: the change belongs in the source."""
-    source = str(local.get("owner_repo") or "the source")
-    return (
-        f"> [!WARNING]\n> This pull request edits `{run.schema_path}`, a copy synced from "
-        f"{source}: make the change in {source} instead. Its next sync brings the change to "
-        f"{run.repository}, and would undo an edit made only here.\n\n"
-    )
-
-
 def _verdict(
     report: Mapping[str, Any], run: Run, peers: Sequence[Mapping[str, Any]], rows: Sequence[Row]
 ) -> str:
@@ -309,8 +301,10 @@ def _verdict(
     pending = [p for p in peers if p.get("status") == Status.PENDING]
     own = report.get("pull_request")
     counted = changelist.counts(_distinct(differ))
+    if isinstance(own, Mapping) and own.get("syncs_from"):
+        return outcome.syncs(own, report.get("local") or {}, path)
     if isinstance(own, Mapping) and Finding.EDITS_SYNCED_COPY in (own.get("findings") or []):
-        source = (report.get("local") or {}).get("owner_repo") or "the source"
+        source = escape((report.get("local") or {}).get("owner_repo") or "the source")
         return f"This pull request edits {path}, a copy synced from {source}"
     if differ:
         if len(peers) == 1:

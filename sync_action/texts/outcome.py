@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sync_action.core.vocabulary import FailOn, Status
-from sync_action.texts.sentences import code
+from sync_action.texts import changelist
+from sync_action.texts.sentences import code, escape, quiet
 
 Check = Mapping[str, Any]
 
@@ -44,7 +45,7 @@ def _phrase(check: Check, report: Mapping[str, Any], path: str) -> str:
         wanted = info.get("required_version")
         why = str(check.get("message") or "").removeprefix(f"{subject}: ").split(";")[0]
         why = why.removesuffix(f" {wanted} or later") or "these changes need a higher version"
-        return f"{why} {code(str(wanted))} or later; `spec_version` is {code(str(version))}"
+        return f"{quiet(why)} {code(str(wanted))} or later; `spec_version` is {code(str(version))}"
     if condition == FailOn.VERSION_NOT_BUMPED:
         return (
             f"the content differs from {who} under the same `spec_version` "
@@ -59,7 +60,7 @@ def _phrase(check: Check, report: Mapping[str, Any], path: str) -> str:
             else f"the content differs from {who} but `updated_at` is the same"
         )
     message = str(check.get("message") or condition)
-    return message.removeprefix(f"{subject}: ")
+    return quiet(message.removeprefix(f"{subject}: "))
 
 
 SHORT = {
@@ -178,3 +179,25 @@ def of_checks(report: Mapping[str, Any]) -> tuple[bool, str] | None:
         return True, f"This check **fails** (`fail-on`): {why}."
     what = ", ".join(f"`{c.get('condition')}` ({c.get('subject')})" for c in checks)
     return False, f"This check **passes**; `fail-on` does not name: {what}."
+
+
+def edits_synced_copy(local: Mapping[str, Any], schema_path: str, repository: str) -> str:
+    """A consumer's pull request that edits its copy: the change belongs in the source."""
+    source = escape(str(local.get("owner_repo") or "the source"))
+    return (
+        f"> [!WARNING]\n> This pull request edits `{schema_path}`, a copy synced from "
+        f"{source}: make the change in {source} instead. Its next sync brings the change to "
+        f"{repository}, and would undo an edit made only here.\n\n"
+    )
+
+
+def syncs(own: Mapping[str, Any], local: Mapping[str, Any], path: str) -> str:
+    """A consumer's pull request that carries the source's file: the sync, not an edit."""
+    old, new = own.get("base_version"), local.get("version")
+    if own.get("base_missing"):
+        move = f": adds it at {new}" if new else ""
+    elif old != new:
+        move = f": {old or 'unversioned'} → {new or 'unversioned'}"
+    else:
+        move = f": {new}, {changelist.counts(own.get('changes') or [])}" if new else ""
+    return f"This pull request syncs {path} from {own.get('syncs_from')}{quiet(move)}"

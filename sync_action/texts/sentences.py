@@ -53,6 +53,7 @@ BASE = Words(
     },
 )
 _SPECIAL = re.compile(r"([\\`*\[\]<>#|~])")
+_SPECIAL_ESCAPED = re.compile(r"\\([\\`*\[\]<>#|~])")
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,18 @@ class Facts:
     reason: str | None
 
 
+def quiet(text: str) -> str:
+    """Text from data (the spec, GitHub) that never notifies anyone: every `@` is followed
+    by a zero-width space, so `@octocat` or `@org/team` reads the same but mentions nobody."""
+    return str(text).replace("@", "@\u200b")
+
+
 def escape(text: str) -> str:
-    """Plain text safe in GitHub markdown (no emphasis, links or HTML by accident)."""
+    """Plain text from data, safe in GitHub markdown: no emphasis, links or HTML by
+    accident, and no @mention (the one place the spec's names enter the texts)."""
     text = " ".join(str(text).split())
     text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    return quiet(re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text))
 
 
 def code(text: str) -> str:
@@ -270,6 +278,12 @@ def sentence(
         reason = words.reasons.get(f.reason or "", "")
         text += f" — **breaking**{': ' + reason if reason else ''}"
     return text
+
+
+def plain(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The same sentence for a terminal: no markdown emphasis or escapes."""
+    text = sentence(change, docs).replace("**", "")
+    return _SPECIAL_ESCAPED.sub(r"\1", text).replace("\\_", "_")
 
 
 def check_line(change: ChangeData, docs: Sequence[Mapping[str, Any]] = ()) -> str:

@@ -11,14 +11,7 @@ from collections.abc import Sequence
 
 from sync_action.core.hosting import SourcePull
 from sync_action.engine.migration_notes import MigrationNotes
-from sync_action.texts.sentences import escape
-
-QUIET_AT = "@\u200b"
-
-
-def quiet(text: str) -> str:
-    """The text with every `@` unable to mention anyone."""
-    return text.replace("@", QUIET_AT)
+from sync_action.texts.sentences import escape, quiet
 
 
 def section(
@@ -32,8 +25,8 @@ def section(
         many = f"the last {commits} changes" if commits > 1 else "the change"
         lines += [f"The source pull requests behind {many} to the file, newest first:", ""]
     for pull, notes in pulls:
-        title = quiet(escape(pull.title)) or f"#{pull.number}"
-        author = f" by {quiet(escape(pull.author))}" if pull.author else ""
+        title = escape(pull.title) or f"#{pull.number}"
+        author = f" by {escape(pull.author)}" if pull.author else ""
         lines.append(f"- [#{pull.number} {title}]({pull.url}){author}")
         if notes is not None:
             lines += _quoted(notes, pull)
@@ -44,7 +37,7 @@ def section(
 
 def _quoted(notes: MigrationNotes, pull: SourcePull) -> list[str]:
     """The notes as a quote under the pull request, cut ones ending with a link to the rest."""
-    body = [f"  > **{quiet(escape(notes.heading))}**", "  >"]
+    body = [f"  > **{escape(notes.heading)}**", "  >"]
     body += [f"  > {quiet(line)}".rstrip() for line in notes.text.split("\n")]
     if notes.truncated:
         body += ["  >", f"  > … [the rest in #{pull.number}]({pull.url})"]

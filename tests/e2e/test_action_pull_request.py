@@ -11,7 +11,7 @@ import yaml
 from tests import e2emode
 from tests.actionrun import CONSUMER, ROOT, SOURCE, pull_request_event, run_action
 from tests.conftest import SPEC_PATH, git
-from tests.specs import add_field, break_type, edited
+from tests.specs import add_field, break_type, describe, edited
 
 MARKER = f"<!-- schema-sync:drift:{SPEC_PATH} -->"
 EXAMPLE = ROOT / "docs/examples/strukt-system-drift.yml"
@@ -229,7 +229,55 @@ def test_a_consumer_pull_request_edit_only_warns_unless_fail_on_says_edited(
     workspace, github, current_spec
 ):
     github.commit(SOURCE, "main", {SPEC_PATH: edited(current_spec, "v1.1.0", add_field)}, "v1.1")
-    event = consumer_pull(github, workspace, edited(current_spec, "v1.1.0", add_field))
-    run = check(workspace, github, event, repository=CONSUMER, peers=SOURCE)
+    event = consumer_pull(github, workspace, edited(current_spec, "v1.1.0", add_field, describe))
+    run = check(
+        workspace, github, event, repository=CONSUMER, peers=SOURCE, **{"fail-on": "breaking"}
+    )
     assert run.returncode == 0, run.stdout
     assert any("add 'edited' to fail-on" in w for w in run.commands("warning"))
+
+
+def test_a_consumer_pull_request_carrying_the_sources_file_is_a_sync_not_an_edit(
+    workspace, github, current_spec
+):
+    new = edited(current_spec, "v1.1.0", add_field)
+    github.commit(SOURCE, "main", {SPEC_PATH: new}, "v1.1.0")
+    event = consumer_pull(github, workspace, new)
+    github.reset_log()
+    run = check(
+        workspace, github, event, repository=CONSUMER, peers=SOURCE, **{"fail-on": "edited"}
+    )
+    assert run.returncode == 0, run.stdout
+    assert run.report["pull_request"]["findings"] == []
+    assert run.report["pull_request"]["syncs_from"] == SOURCE
+    blobs = [r for r in github.requests() if "/git/blobs/" in r.path]
+    assert [r.path.split("/")[3] for r in blobs] == ["strukt-system"]  # one question, the source
+    [comment] = github.comments(CONSUMER, 1)
+    assert (
+        f"This pull request syncs `{SPEC_PATH}` from STRUKT1/strukt-system: v1.0.0 → v1.1.0"
+        in comment.body
+    )
+    assert "make the change in" not in comment.body
+
+
+def test_a_consumer_pull_request_carrying_an_earlier_source_version_is_a_sync(
+    workspace, github, current_spec
+):
+    older = edited(current_spec, "v1.1.0", add_field)
+    github.commit(SOURCE, "main", {SPEC_PATH: older}, "v1.1.0")
+    github.commit(SOURCE, "main", {SPEC_PATH: edited(older, "v1.2.0", describe)}, "v1.2.0")
+    event = consumer_pull(github, workspace, older)
+    run = check(workspace, github, event, repository=CONSUMER, peers=SOURCE)
+    assert "edits-synced-copy" not in run.report["pull_request"]["findings"]
+    assert run.report["pull_request"]["syncs_from"] == SOURCE
+
+
+def test_a_consumers_sync_pull_request_is_not_held_to_the_version_policy(
+    workspace, github, current_spec
+):
+    same_version = edited(current_spec, None, add_field)  # the source kept v1.0.0
+    github.commit(SOURCE, "main", {SPEC_PATH: same_version}, "a field, same version")
+    event = consumer_pull(github, workspace, same_version)
+    run = check(workspace, github, event, repository=CONSUMER, peers=SOURCE, **GATE)
+    assert run.report["pull_request"]["findings"] == []
+    assert run.report["pull_request"]["syncs_from"] == SOURCE

@@ -124,6 +124,42 @@ def test_a_missing_reviewer_is_requested_again_on_update(workspace, github, brea
     assert the_pull(github).requested_reviewers == ["alice"]
 
 
+def test_an_assignee_added_since_is_assigned_on_an_unchanged_run(workspace, github, breaking):
+    github.add_collaborator(CONSUMER, "alice")
+    sync(workspace, github)
+    run = sync(workspace, github, assignees="alice")
+
+    assert run.outputs["sync-status"] == "unchanged"
+    assert the_pull(github).assignees == ["alice"]
+
+
+def test_an_unchanged_run_writes_nothing_when_all_are_there(workspace, github, breaking):
+    github.add_collaborator(CONSUMER, "alice")
+    inputs = {"reviewers": "alice", "assignees": "alice"}
+    sync(workspace, github, **inputs)
+    github.reset_log()
+    run = sync(workspace, github, **inputs)
+
+    assert run.outputs["sync-status"] == "unchanged"
+    assert github.writes() == []
+
+
+def test_a_reviewer_who_reviewed_is_not_asked_again_on_an_unchanged_run(
+    workspace, github, breaking
+):
+    github.add_collaborator(CONSUMER, "alice")
+    sync(workspace, github, reviewers="alice")
+    number = the_pull(github).number
+    github.repo(CONSUMER).pulls[number].requested_reviewers.clear()  # as GitHub does on review
+    github.add_review(CONSUMER, number, "alice", "APPROVED")
+    github.reset_log()
+    run = sync(workspace, github, reviewers="alice")
+
+    assert run.outputs["sync-status"] == "unchanged"
+    assert github.requests(path_contains="requested_reviewers") == []
+    assert the_pull(github).requested_reviewers == []
+
+
 def test_a_refused_reviewer_is_a_warning_and_the_others_are_asked(workspace, github, breaking):
     github.add_collaborator(CONSUMER, "alice")
     run = sync(workspace, github, reviewers="alice, mallory", assignees="mallory")

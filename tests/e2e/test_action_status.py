@@ -54,11 +54,13 @@ def estate(github, workspace, current_spec):
 
 
 def status(workspace, github, **inputs):
+    """A scheduled run: GITHUB_SHA is the source's default branch head, as on GitHub."""
     return run_action(
         workspace,
         github,
         {"mode": "status", "peer-repos": f"{CONSUMER}\n{SECOND}", **inputs},
         event_name="schedule",
+        env={"GITHUB_SHA": github.branch_sha(SOURCE, "main")},
     )
 
 
@@ -174,3 +176,30 @@ def test_no_header_means_no_expiry(workspace, github, estate):
     run = status(workspace, github)
     assert run.outputs["token-expires-at"] == ""
     assert not [w for w in run.commands("warning") if "Token expiring" in w]
+
+
+def test_latency_is_found_by_the_content_not_by_the_body(workspace, github, estate):
+    """The body's marker names the consumer's own sync-branch commit, which the source
+    never had: the latency still comes from the source commit that made the content."""
+    own = github.branch_sha(SECOND, BRANCH)
+    pull = github.pull(SECOND, estate["merged"])
+    pull.body = f"<!-- schema-sync:pr commit={own} source={'f' * 40} -->"
+    run = status(workspace, github)
+    assert run.returncode == 0, run.stdout
+    assert run.results[1]["sync_latency_hours"] == 36.0
+    assert run.report["peers"][1]["sync"]["source_commit"] == estate["made"]
+
+
+def test_a_latency_that_cannot_be_measured_is_null_with_a_note(workspace, github, estate):
+    run = run_action(
+        workspace,
+        github,
+        {"mode": "status", "peer-repos": SECOND},
+        event_name="schedule",
+        env={"GITHUB_SHA": "f" * 40},  # a commit the source's history cannot be read at
+    )
+    assert run.returncode == 0, run.stdout
+    [web] = run.results
+    assert web["status"] == "in-sync" and web["sync_latency_hours"] is None
+    assert "not measured" in run.report["peers"][0]["sync"]["notes"]["sync_latency_hours"]
+    assert "latency: None" not in run.stdout

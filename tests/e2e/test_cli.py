@@ -162,6 +162,39 @@ def test_drift_only_warns_when_fail_on_drift_is_false(checkout, current_spec):
     assert "warning:" in done.stderr
 
 
+def quality_is_a_number(text: bytes) -> bytes:
+    data = yaml.safe_load(text)
+    data["spec_version"] = "v2.0.0"
+    data["tables"]["sleep"]["fields"]["quality"]["type"] = "number"
+    return yaml.safe_dump(data, sort_keys=False).encode()
+
+
+def test_drift_prints_each_change_in_the_comments_sentence(checkout, current_spec):
+    source = checkout("source", {SPEC_PATH: quality_is_a_number(current_spec)})
+    peer = checkout("peer", {SPEC_PATH: current_spec})
+    done = schema_sync(source, "drift", "--peer-dir", str(peer), "--fail-on-drift", "false")
+    line = "Sleep › Quality (fldfdd8WYqyWx6Ckc): type single_select → number — breaking"
+    assert line in done.stdout
+    assert "tables.sleep.fields.quality.type" not in done.stdout
+
+
+def test_drift_says_warning_once_a_line(checkout, current_spec):
+    source = checkout("source", {SPEC_PATH: with_new_field(current_spec)})
+    peer = checkout("peer", {SPEC_PATH: current_spec})
+    done = schema_sync(source, "drift", "--peer-dir", str(peer), "--fail-on-drift", "false")
+    lines = [ln for ln in (done.stdout + done.stderr).splitlines() if "warning" in ln]
+    assert lines and all(ln.count("warning") == 1 for ln in lines), lines
+
+
+def test_drift_names_a_source_without_a_remote_by_its_specs_owner_repo(checkout, current_spec):
+    source = checkout("strukt-system", {SPEC_PATH: with_new_field(current_spec)})
+    peer = checkout("peer", {SPEC_PATH: current_spec})
+    done = schema_sync(source, "drift", "--peer-dir", str(peer), "--fail-on-drift", "false")
+    assert "to STRUKT1/strukt-system)" in done.stdout
+    assert "local/strukt-system" not in done.stdout + done.stderr
+    assert report(source)["repository"] == "STRUKT1/strukt-system"
+
+
 def test_drift_reads_the_peer_from_git_not_its_working_tree(checkout, current_spec):
     source = checkout("source", {SPEC_PATH: current_spec})
     peer = checkout("peer", {SPEC_PATH: current_spec})
