@@ -45,6 +45,9 @@ class Fault:
     after: bool = False
     reset_connection: bool = False
     hits: int = 0
+    headers: dict[str, str] | None = None  # sent besides the ones the fields above make
+    malformed: str | None = None  # "without-fields", "not-json" or "html": see breakage.py
+    drop: tuple[str, ...] | None = None  # "without-fields": the keys left out (None: all)
 
     def matches(self, method: str, path: str) -> bool:
         method_ok = self.method in ("*", method.upper())
@@ -59,6 +62,7 @@ class Fault:
         if self.ratelimit_reset is not None:
             reset = math.ceil(time.time() + self.ratelimit_reset)
             headers.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)})
+        headers.update(self.headers or {})
         return self.status, self._body(), headers
 
     def _body(self) -> Any:

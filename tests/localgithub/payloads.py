@@ -144,7 +144,7 @@ def repository(urls: Urls, repo: Repo) -> dict:
         "private": repo.private,
         "visibility": "private" if repo.private else "public",
         "html_url": html,
-        "description": None,
+        "description": repo.description,
         "fork": False,
         "url": api,
         "clone_url": f"{html}.git",

@@ -176,9 +176,10 @@ class RestApi:
         data = _b64(body["content"])
         branch = body.get("branch") or repo.default_branch
         head = repo.git.branch_sha(branch)
-        if head is None:
+        first = head is None and branch == repo.default_branch and not repo.git.branches()
+        if head is None and not first:  # an empty repository gets its first commit
             raise HttpError(404, f"Branch {branch} not found")
-        existing = repo.git.entry(head, path)
+        existing = repo.git.entry(head, path) if head else None
         _check_blob_sha(path, existing.sha if existing else None, body.get("sha"))
         committer = _person(body.get("committer")) or API_COMMITTER
         author = _person(body.get("author")) or _person(body.get("committer")) or _bot(call.login)

@@ -26,10 +26,12 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from . import edges
 from . import payloads as P
 from .appauth import app_for
+from .breakage import Breakage, malformed_answer
 from .faults import SECONDARY_LIMIT, Fault, Faults, WriteBudget
 from .gitbackend import run_backend
 from .gitstore import Person
@@ -83,9 +85,10 @@ class Outgoing:
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
     reset: bool = False
+    checked: bool = True  # False: off GitHub's description on purpose (a malformed answer)
 
 
-class LocalGitHub(Seeding):
+class LocalGitHub(Seeding, Breakage):
     """The server plus the test-side API to seed it, break it and inspect it."""
 
     def __init__(self, root: Path, spec: Spec | None = None):
@@ -93,9 +96,15 @@ class LocalGitHub(Seeding):
         self.spec = spec or shared_spec()
         self.api = RestApi(self.store)
         self.api.handlers.update(Tracking(self.store).handlers)
+        self.api.handlers.update(edges.EdgeHandlers(self.store).handlers)
+        # Called with (method, target, answer) for every answer sent, e.g. the referee's check.
+        self.observers: list[Callable[[str, str, Outgoing], None]] = []
+        # Link headers on /repositories/{id}/..., as GitHub builds them (off: on the path asked).
+        self.links_by_id = False
         self.faults = Faults()
         self.log: list[LoggedRequest] = []
         self.violations: list[str] = []
+        self.refused: list[str] = []
         self._log_lock = threading.Lock()
         self._spec_lock = threading.Lock()
         self._used = 0
@@ -388,8 +397,17 @@ class LocalGitHub(Seeding):
         self.faults.clear()
 
     def clear_violations(self) -> list[str]:
+        """The violations so far and the answers the referee refused; both start afresh."""
         found, self.violations = self.violations, []
-        return found
+        with self._log_lock:
+            refused, self.refused = self.refused, []
+        return found + refused
+
+    def refuse(self, problems: list[str]) -> None:
+        """Answers an independent check (the referee) found off GitHub's description."""
+        if problems:
+            with self._log_lock:
+                self.refused.extend(problems)
 
     def violate(self, message: str) -> None:
         with self._log_lock:
@@ -408,10 +426,13 @@ class LocalGitHub(Seeding):
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Outgoing:
         """Answer one HTTP request; a bug in the fake becomes a 500 and a violation."""
         try:
-            return self._handle(method, target, headers, body)
+            out = self._handle(method, target, headers, body)
         except Exception:
             self.violate(f"{method} {target}: the local GitHub failed:\n{traceback.format_exc()}")
             return _text(500, "local GitHub internal error")
+        for observe in self.observers:
+            observe(method, target, out)
+        return out
 
     def _handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes
@@ -439,17 +460,21 @@ class LocalGitHub(Seeding):
             fault = None  # latency only
         out = serve() if not fault or fault.after else None
         if fault:
-            out = self._fault(entry, fault)
+            out = self._fault(entry, fault, out)
         assert out is not None
         entry.status = 0 if out.reset else out.status
         with self._log_lock:
             self.log.append(entry)
         return out
 
-    def _fault(self, entry: LoggedRequest, fault: Fault) -> Outgoing:
+    def _fault(self, entry: LoggedRequest, fault: Fault, served: Outgoing | None) -> Outgoing:
         entry.injected = True
         if fault.reset_connection:
             return Outgoing(0, reset=True)
+        if fault.malformed:
+            was = (served.status, served.body) if served else None
+            status, raw, headers = malformed_answer(fault, was)
+            return Outgoing(status, raw, headers, checked=False)
         status, body, headers = fault.response()
         op = self._operation(entry)
         return self._json(entry, op, Reply(status, body, headers))
@@ -457,16 +482,27 @@ class LocalGitHub(Seeding):
     def _operation(self, entry: LoggedRequest) -> Operation | None:
         if entry.kind != "rest":
             return None
-        matched = self.spec.match("GET" if entry.method == "HEAD" else entry.method, entry.path)
+        method = "GET" if entry.method == "HEAD" else entry.method
+        matched = self.spec.match(method, self._route(entry))
         return matched[0] if matched else None
+
+    def _route(self, entry: LoggedRequest) -> str:
+        """The path to route by: `/repositories/{id}/...` as `/repos/{owner}/{repo}/...`."""
+        found = edges.by_id(self.store, entry.path)
+        return found[1] if found else entry.path
 
     # --- REST -------------------------------------------------------------------------
 
     def _rest(self, entry: LoggedRequest, headers: Mapping[str, str], raw: bytes) -> Outgoing:
         urls = _urls(headers, self.port, self.scheme)
-        matched = self.spec.match("GET" if entry.method == "HEAD" else entry.method, entry.path)
+        route = self._route(entry)
+        matched = self.spec.match("GET" if entry.method == "HEAD" else entry.method, route)
         op = matched[0] if matched else None
         entry.operation = op.id if op else None
+        moved = edges.moved(self.store, entry.method, route, urlencode(entry.query), urls.api)
+        if moved is not None:
+            body = edges.redirect_body(moved.location)
+            return self._json(entry, op, Reply(moved.status, body, {"Location": moved.location}))
         try:
             reply = self._serve(entry, headers, raw, urls, matched)
         except HttpError as exc:
@@ -506,6 +542,11 @@ class LocalGitHub(Seeding):
         call = Call(entry.method, entry.path, entry.query, entry.body, params, urls, login, app=app)
         if token and "owner" in params and "repo" in params:
             call.repo = self._authorize(token, f"{params['owner']}/{params['repo']}", entry.write)
+            refusal = edges.empty_refusal(op.id, call.repo)
+            if refusal is not None:
+                raise refusal
+            if self.links_by_id:
+                call.path = edges.id_path(call.repo, self._route(entry))
         if entry.write:
             wait = self.faults.admit_write()
             if wait is not None:
@@ -576,7 +617,7 @@ class LocalGitHub(Seeding):
     ) -> Outgoing:
         repo = self.store.find(f"{found['owner']}/{found['name']}")
         if repo is None:
-            return _text(404, "Repository not found.")
+            return self._git_moved(found, query)
         push = "git-receive-pack" in found["rest"] or "service=git-receive-pack" in query
         value = _token_in(headers.get("Authorization", ""))
         token = self.store.tokens.get(value) if value else None
@@ -607,6 +648,14 @@ class LocalGitHub(Seeding):
                 token.login if token else "anonymous",
             )
         return Outgoing(status, answer, out_headers)
+
+    def _git_moved(self, found: re.Match[str], query: str) -> Outgoing:
+        """A renamed repository's old git URL redirects, as GitHub's does; else 404."""
+        repo = edges.moved_git(self.store, found["owner"], found["name"])
+        if repo is None:
+            return _text(404, "Repository not found.")
+        location = f"/{repo.full_name}.git{found['rest']}" + (f"?{query}" if query else "")
+        return Outgoing(301, b"", [("Location", location)])
 
 
 @contextmanager

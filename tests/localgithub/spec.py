@@ -1,5 +1,9 @@
 """GitHub's REST description, used to route requests and to check every body the fake sends.
 
+The description is tests/references/github-rest.json, cut from GitHub's published one by
+scripts/update-github-references; where it disagrees with GitHub's answers, the errata
+listed once in tests/references/errata.json are applied.
+
 The fake is only useful while it answers like GitHub, so each response body is
 validated against the schema GitHub publishes for that operation and status
 (OpenAPI 3.0, `nullable` included). Request bodies are checked as well, so a
@@ -19,11 +23,15 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPEC_FILE = Path(__file__).with_name("github-rest-subset.json")
+from . import references
+
 BASE_URI = "urn:github-rest-subset"
 # Path parameters that GitHub lets span several segments (file paths, ref and branch names).
 GREEDY_PARAMS = frozenset({"path", "ref", "branch"})
+# ... and `path` may be empty: `contents/` lists the repository's root.
+EMPTY_PARAMS = frozenset({"path"})
 METHODS = ("get", "put", "post", "patch", "delete", "head")
+REDIRECTS = frozenset({301, 307})
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ def _compile(template: str) -> re.Pattern[str]:
         if part.startswith("{"):
             name = part[1:-1]
             body = ".+" if name in GREEDY_PARAMS else "[^/]+"
+            body = ".*" if name in EMPTY_PARAMS else body
             regex += f"(?P<{name}>{body})"
         else:
             regex += re.escape(part)
@@ -59,9 +68,12 @@ def _compile(template: str) -> re.Pattern[str]:
 class Spec:
     """Operations of the REST description and validators for their bodies."""
 
-    def __init__(self, path: Path = SPEC_FILE):
-        self.doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        _apply_errata(self.doc)
+    def __init__(self, path: Path | None = None):
+        """GitHub's description with its errata (tests/references/errata.json) applied."""
+        if path is None:
+            self.doc: dict[str, Any] = references.description()
+        else:
+            self.doc = json.loads(path.read_text(encoding="utf-8"))
         resource = Resource.from_contents(self.doc, default_specification=DRAFT4)
         self.registry: Registry = Registry().with_resource(BASE_URI, resource)
         self._validators: dict[str, OAS30Validator] = {}
@@ -94,8 +106,9 @@ class Spec:
         responses = self._resolve(self._at(op.pointer)).get("responses", {})
         if str(status) in responses:
             pointer = self._content_pointer(f"{op.pointer}/responses/{status}")
-        elif status >= 400:
-            # GitHub may answer any operation with 401, 403, 404 or 5xx in its error shape.
+        elif status >= 400 or status in REDIRECTS:
+            # GitHub may answer any operation with 401, 403, 404 or 5xx in its error shape,
+            # and a renamed repository's old name with a redirect in the same shape.
             pointer = "/components/schemas/basic-error"
         else:
             return [f"{op.id}: status {status} is not documented"]
@@ -147,24 +160,3 @@ class Spec:
         for token in pointer.strip("/").split("/"):
             node = node[token.replace("~1", "/").replace("~0", "~")]
         return node
-
-
-def _apply_errata(doc: dict[str, Any]) -> None:
-    """Fix the places where the description disagrees with what GitHub sends.
-
-    - The contents response's `discriminator` maps "array" to the directory listing, but
-      a discriminator can only read a property of an object, so every directory
-      listing would fail; plain `oneOf` tells the four shapes apart by their `type` enums.
-    - Labels inside pull-request listings are declared with a non-nullable
-      `description`, yet GitHub sends `null` for a label without one (as the `label`
-      schema itself allows).
-    - A stale-sha 409 on the Contents API is `oneOf` two error shapes that both accept
-      any error body, so no body could pass; it means `anyOf`.
-    """
-    content = doc["paths"]["/repos/{owner}/{repo}/contents/{path}"]["get"]["responses"]["200"]
-    content["content"]["application/json"]["schema"].pop("discriminator", None)
-    simple = doc["components"]["schemas"]["pull-request-simple"]
-    simple["properties"]["labels"]["items"]["properties"]["description"]["nullable"] = True
-    put = doc["paths"]["/repos/{owner}/{repo}/contents/{path}"]["put"]["responses"]["409"]
-    conflict = put["content"]["application/json"]["schema"]
-    conflict["anyOf"] = conflict.pop("oneOf")

@@ -118,6 +118,7 @@ class Repo:
     private: bool = False
     archived: bool = False
     actions_can_create_prs: bool = True
+    description: str | None = None
     created_at: str = field(default_factory=now_iso)
     pulls: dict[int, Pull] = field(default_factory=dict)
     comments: dict[int, IssueComment] = field(default_factory=dict)
@@ -201,6 +202,7 @@ class Store:
         self.repos: dict[str, Repo] = {}
         self.tokens: dict[str, Token] = {}
         self.apps: dict[int, App] = {}
+        self.moved: dict[str, int] = {}  # a renamed repository's old lower-cased name -> id
         self._ids = itertools.count(1000)
 
     def next_id(self) -> int:
