@@ -1,0 +1,1 @@
+"""Tests that hold the local GitHub to GitHub's own references and edges."""

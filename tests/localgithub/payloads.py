@@ -191,6 +191,21 @@ def repository(urls: Urls, repo: Repo) -> dict:
     flags = ["has_issues", "has_projects", "has_wiki", "has_downloads", "has_discussions"]
     body.update(dict.fromkeys(flags, True))
     body["has_pages"] = False
+    body.update(
+        allow_forking=True,
+        is_template=False,
+        web_commit_signoff_required=False,
+        topics=[],
+        temp_clone_token="",
+        allow_squash_merge=True,
+        allow_merge_commit=True,
+        allow_rebase_merge=True,
+        allow_auto_merge=False,
+        delete_branch_on_merge=False,
+        allow_update_branch=False,
+        use_squash_pr_title_as_default=False,
+        organization=body["owner"],
+    )
     return body
 
 
@@ -488,6 +503,19 @@ def issue(urls: Urls, repo: Repo, item: Pull) -> dict:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "author_association": "NONE",
+        **issue_extras(url),
+    }
+
+
+def issue_extras(issue_url: str) -> dict[str, Any]:
+    """What GitHub's issues carry besides the basics (paginate-issues recording)."""
+    reactions = dict.fromkeys(("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket"), 0)
+    return {
+        "active_lock_reason": None,
+        "timeline_url": f"{issue_url}/timeline",
+        "performed_via_github_app": None,
+        "state_reason": None,
+        "reactions": {"url": f"{issue_url}/reactions", "total_count": 0, **reactions, "eyes": 0},
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from urllib.parse import urlencode
 from . import payloads as P
 from .gitstore import ZERO_SHA, Person
 from .payloads import Urls
-from .state import API_COMMITTER, App, IssueComment, Pull, Repo, Store, now_iso
+from .state import API_COMMITTER, App, Issue, IssueComment, Pull, Repo, Store, now_iso
 
 
 class HttpError(Exception):
@@ -347,6 +348,14 @@ class RestApi:
         pull.updated_at = now_iso()
         return Reply(200, P.pull(call.urls, repo, pull, full=True))
 
+    def _labelled(self, call: Call) -> Pull | Issue:
+        """The pull request or plain issue of `issue_number`: both carry labels."""
+        number = _int(call.params["issue_number"], -1)
+        found = call.r.pulls.get(number) or call.r.issues.get(number)
+        if found is None:
+            raise HttpError(404, "Not Found")
+        return found
+
     def _pull(self, call: Call) -> Pull:
         key = "pull_number" if "pull_number" in call.params else "issue_number"
         pull = call.r.pulls.get(_int(call.params[key], -1))
@@ -396,14 +405,17 @@ class RestApi:
         name = body.get("name")
         if not isinstance(name, str) or not name:
             raise invalid("", "Label", "missing_field", field="name")
+        color = str(body.get("color", "ededed")).lstrip("#")
+        if not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+            raise invalid("", "Label", "invalid", field="color")  # as the errors recording
         if call.r.label(name):
             raise invalid("", "Label", "already_exists", field="name")
-        item = self.store.ensure_label(call.r, name, str(body.get("color", "ededed")).lstrip("#"))
+        item = self.store.ensure_label(call.r, name, color)
         item.description = body.get("description")
         return Reply(201, P.label(call.urls, call.r, item))
 
     def list_issue_labels(self, call: Call) -> Reply:
-        pull = self._pull(call)
+        pull = self._labelled(call)
         items = [found for name in pull.labels if (found := call.r.label(name))]
         reply = paginate(call, items)
         reply.body = [P.label(call.urls, call.r, item) for item in reply.body]
@@ -411,7 +423,7 @@ class RestApi:
 
     def add_labels(self, call: Call) -> Reply:
         """Like GitHub: labels the repository lacks are created on the way."""
-        pull = self._pull(call)
+        pull = self._labelled(call)
         raw = call.body.get("labels") if isinstance(call.body, dict) else call.body
         if not isinstance(raw, list):
             raise invalid("", "Label", "invalid", field="labels")
@@ -425,7 +437,7 @@ class RestApi:
 
     def remove_label(self, call: Call) -> Reply:
         """404 when the pull request does not carry the label, like GitHub."""
-        pull = self._pull(call)
+        pull = self._labelled(call)
         name = call.params["name"]
         kept = [x for x in pull.labels if x.lower() != name.lower()]
         if len(kept) == len(pull.labels):

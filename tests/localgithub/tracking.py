@@ -18,8 +18,9 @@ from .rest import Call, HttpError, Reply, invalid, paginate
 from .state import Issue, Pull, Repo, Review, Store, WorkflowRun, now_iso
 
 
-def issue(urls: Urls, repo: Repo, item: Issue | Pull) -> dict[str, Any]:
-    """The `issue` schema, for a plain issue or for a pull request seen as an issue."""
+def issue(urls: Urls, repo: Repo, item: Issue | Pull, full: bool = False) -> dict[str, Any]:
+    """The `issue` schema, for a plain issue or for a pull request seen as an issue;
+    `full` (one issue, not a listing) adds `closed_by`, as GitHub does."""
     api, html = urls.repo(repo), urls.html(repo)
     is_pull = isinstance(item, Pull)
     issue_api = f"{api}/issues/{item.number}"
@@ -48,7 +49,10 @@ def issue(urls: Urls, repo: Repo, item: Issue | Pull) -> dict[str, Any]:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "author_association": "OWNER" if item.user == repo.owner else "NONE",
+        **P.issue_extras(issue_api),
     }
+    if full:
+        body["closed_by"] = None
     if isinstance(item, Pull):
         body["pull_request"] = {
             "merged_at": item.merged_at,
@@ -195,7 +199,7 @@ class Tracking:
             item.labels.append(self.store.ensure_label(repo, str(name)).name)
         repo.issues[item.number] = item
         repo.next_number += 1
-        payload = issue(call.urls, repo, item)
+        payload = issue(call.urls, repo, item, full=True)
         return Reply(201, payload, {"Location": payload["url"]})
 
     def update_issue(self, call: Call) -> Reply:
@@ -211,7 +215,7 @@ class Tracking:
             item.state = body["state"]
             item.closed_at = now_iso() if item.state == "closed" else None
         item.updated_at = now_iso()
-        return Reply(200, issue(call.urls, repo, item))
+        return Reply(200, issue(call.urls, repo, item, full=True))
 
     def _pull(self, call: Call) -> Pull:
         pull = call.r.pulls.get(_number(call.params["pull_number"]))
