@@ -19,6 +19,7 @@ whose messages say how to fix the cause and never contain the token.
 from __future__ import annotations
 
 import base64
+import json
 import random
 import threading
 import time
@@ -34,6 +35,7 @@ from github.ContentFile import ContentFile
 from github.PullRequest import PullRequest as GhPull
 from github.Repository import Repository
 
+from sync_action.backends.github import answers, wire
 from sync_action.backends.github.app import AppTokens, pem
 from sync_action.backends.github.errors import Failure, github_message, translate
 from sync_action.backends.github.history import HistoryReads
@@ -56,8 +58,13 @@ def _requests() -> Iterator[None]:
     try:
         yield
     except GithubException as exc:
-        status = exc.status
-        raise Failure(status, github_message(exc.data), status >= 500, exc.headers or {}) from None
+        status, data = exc.status, exc.data
+        raise Failure(
+            status, github_message(data), status >= 500, exc.headers or {}, data
+        ) from None
+    except wire.Unreadable as exc:  # the request may have been performed: say so
+        unsure = exc.status < 400 or exc.status >= 500
+        raise Failure(exc.status, exc.text, unsure, {}, unreadable=True) from None
     except requests.exceptions.ConnectTimeout:
         raise Failure(None, "could not connect (timed out)", False, {}) from None
     except requests.exceptions.Timeout:
@@ -85,11 +92,24 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
         max_retry_time: float = 120.0,
         create_attempts: int = 3,
         write_limits: Sequence[tuple[int, float]] | None = None,
+        say: Callable[[str], None] | None = None,
+        wait_scale: float = 1.0,
+        longest_wait: float = 900.0,
     ):
         self.api_url = api_url.rstrip("/")
         self._token = token
         self._timeout = max(int(timeout + 0.999), 1)  # PyGithub takes whole seconds
+        wire.install()
+        self.wire = wire.Wire(
+            say=say or (lambda _text: None),
+            prefix=urlsplit(self.api_url).path,
+            scale=wait_scale,
+            longest=longest_wait,
+        )
+        self._names: dict[int, str] = {}  # a moved repository's id -> its name now
+        self._announced: set[str] = set()
         self._retry = GitHubRetry(
+            wire=self.wire,
             total=retries,
             connect=retries,
             read=retries,
@@ -170,18 +190,30 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
         return self._send(f"{owner}/{name}", verb, url, body, params)
 
     def _send(
-        self, repo: str, verb: str, url: str, body: Any = None, params: dict[str, Any] | None = None
+        self,
+        repo: str,
+        verb: str,
+        url: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        expect: Sequence[str] = (),
     ) -> Any:
-        """One request with `repo`'s client (writes paced); raises PyGithub's errors."""
+        """One request with `repo`'s client (writes paced); raises PyGithub's errors, and
+        `Failure` for an answer without the keys in `expect` (dotted for nested ones)."""
         requester = self._client(repo).requester
         if verb in ("GET", "HEAD"):
-            headers, data = requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+            status, headers, output = requester.requestJson(verb, url, params, None, body)
         else:
             with self.pacer.write():
-                headers, data = requester.requestJsonAndCheck(
-                    verb, url, parameters=params, input=body
-                )
+                status, headers, output = requester.requestJson(verb, url, params, None, body)
+        data = json.loads(output) if output else None  # the wire let JSON through only
+        if status >= 400:
+            raise GithubException(status, data, headers)
         self.saw(headers, app=self._app is not None)
+        lacking = answers.lacking(data, expect)
+        if lacking is not None:
+            said = f"{verb} {url} with {status} but without `{lacking}`"
+            raise Failure(status, said, True, headers, data, unreadable=True)
         return data
 
     def _request(
@@ -195,11 +227,6 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
     ) -> Any:
         return self._call(action, repo, lambda: self._send(repo, verb, url, body, params))
 
-    def _write(self, work: Callable[[], T]) -> T:
-        """A write through PyGithub's objects, paced like every other write."""
-        with self.pacer.write():
-            return work()
-
     def _attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
         """One raw request; its failure handed back rather than raised."""
         try:
@@ -209,16 +236,18 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
             return failure
         return None
 
-    def _fail(self, failure: Failure, action: str, repo: str) -> NoReturn:
+    def _fail(self, failure: Failure, action: str, repo: str, race: bool = False) -> NoReturn:
         secret = self._app.current(repo) if self._app else self._token
-        raise translate(failure, action, repo, secret, app=self._app is not None) from None
+        app = self._app is not None
+        raise translate(failure, action, repo, secret, app=app, race=race) from None
 
-    def _call(self, action: str, repo: str, work: Callable[[], T]) -> T:
+    def _call(self, action: str, repo: str, work: Callable[[], T], race: bool = False) -> T:
+        """`work`'s failure as a `RemoteError`; `race`: a 409 is a `Conflict`."""
         try:
             with _requests():
                 return work()
         except Failure as failure:
-            self._fail(failure, action, repo)
+            self._fail(failure, action, repo, race)
 
     def _create(
         self, action: str, repo: str, attempt: Callable[[], T], recover: Callable[[], T | None]
@@ -244,9 +273,11 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
             known = self._defaults.get(repo.lower())
         if known:
             return known
-        found = self._repo(repo)
-        name = self._call("reading", repo, lambda: found.default_branch)
-        self.saw(found.raw_headers, app=self._app is not None)
+        url = f"/repos/{repo}"
+        found = self._call(
+            "reading", repo, lambda: self._send(repo, "GET", url, expect=("default_branch",))
+        )
+        name = str(found["default_branch"])
         self._remember_default(repo, name)
         return name
 
@@ -266,13 +297,18 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
         except Failure as failure:
             if failure.status != 404:
                 self._fail(failure, where, repo)
-            if ref and "no commit found" in failure.message.lower():
+            if ref and answers.NO_COMMIT in failure.message.lower():
                 raise no_such_ref(repo, ref) from None
             # A missing file and an invisible repository both answer 404; tell them apart.
             branch = self.default_branch(repo)
             return RemoteFile(repo, path, ref or branch, None, None)
         if not isinstance(found, list):
             self.saw(found.raw_headers, app=self._app is not None)
+        if not isinstance(found, list) and (found.type is None or found.sha is None):
+            url = f"/repos/{repo}/contents/{path}"
+            lacking = "type" if found.type is None else "sha"
+            said = f"GET {url} with 200 but without `{lacking}`"
+            self._fail(Failure(200, said, False, {}, unreadable=True), where, repo)
         if isinstance(found, list) or found.type == "dir":
             raise RemoteError(f"{repo}:{path} is a directory, not a file; check peer-path")
         if found.type != "file":
@@ -304,7 +340,8 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
     def branch_head(self, repo: str, branch: str) -> str | None:
         try:
             with _requests():
-                data = self._raw("GET", f"/repos/{repo}/git/ref/heads/{quote(branch)}")
+                url = f"/repos/{repo}/git/ref/heads/{quote(branch)}"
+                data = self._send(repo, "GET", url, expect=("object.sha",))
         except Failure as failure:
             if failure.status == 404:
                 return None
@@ -312,7 +349,7 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
         return str(data["object"]["sha"])
 
     def find_pull(self, repo: str, branch: str) -> PullRequest | None:
-        owner = repo.split("/")[0]
+        owner = self.current_name(repo).split("/")[0]  # GitHub filters by the owner now
 
         def first() -> PullRequest | None:
             for pull in self._repo(repo).get_pulls(state="open", head=f"{owner}:{branch}"):
@@ -345,11 +382,11 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
                 raise Conflict(f"{repo}: branch {branch} already exists at another commit")
             return True if head == sha else None
 
-        ref = f"refs/heads/{branch}"
+        url, body = f"/repos/{repo}/git/refs", {"ref": f"refs/heads/{branch}", "sha": sha}
         self._create(
             f"creating branch {branch}",
             repo,
-            lambda: self._write(lambda: bool(self._repo(repo).create_git_ref(ref, sha))),
+            lambda: bool(self._send(repo, "POST", url, body, expect=("object.sha",))),
             recover,
         )
 
@@ -367,39 +404,44 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
             with _requests():
                 self._raw("DELETE", f"/repos/{repo}/git/refs/heads/{quote(branch)}")
         except Failure as failure:
-            if failure.status != 422 or "does not exist" not in failure.message.lower():
+            if failure.status != 422 or answers.REF_MISSING not in failure.message.lower():
                 self._fail(failure, f"deleting branch {branch}", repo)
 
     def commit_file(
         self, repo: str, branch: str, path: str, content: bytes, message: str, replaces: str | None
     ) -> str:
-        def put() -> str:
-            gh = self._repo(repo)
-            if replaces is None:
-                done = gh.create_file(path, message, content, branch=branch)
-            else:
-                done = gh.update_file(path, message, content, replaces, branch=branch)
-            return str(done["commit"].sha)
-
-        return self._call(f"committing {path} to {branch}", repo, lambda: self._write(put))
+        url = f"/repos/{repo}/contents/{quote(path)}"
+        body = {"message": message, "content": base64.b64encode(content).decode(), "branch": branch}
+        if replaces is not None:
+            body["sha"] = replaces
+        done = self._call(
+            f"committing {path} to {branch}",
+            repo,
+            lambda: self._send(repo, "PUT", url, body, expect=("commit.sha",)),
+            race=True,  # a stale `sha`: someone wrote the file meanwhile
+        )
+        return str(done["commit"]["sha"])
 
     def open_pull(self, repo: str, branch: str, base: str, title: str, body: str) -> PullRequest:
+        asked = {"title": title, "body": body, "base": base, "head": branch}
+
         def create() -> PullRequest:
-            return _pull(
-                self._repo(repo).create_pull(base=base, head=branch, title=title, body=body)
-            )
+            made = self._send(repo, "POST", f"/repos/{repo}/pulls", asked, expect=PULL_KEYS)
+            return _pull_from(made)
 
         def recover() -> PullRequest | None:
             found = self.find_pull(repo, branch)
             return found if found is not None and found.base_ref == base else None
 
         action = f"opening a pull request from {branch}"
-        return self._create(action, repo, lambda: self._write(create), recover)
+        return self._create(action, repo, create, recover)
 
     def create_comment(self, repo: str, number: int, body: str) -> Comment:
+        url = f"/repos/{repo}/issues/{number}/comments"
+
         def create() -> Comment:
-            item = self._repo(repo).get_issue(number).create_comment(body)
-            return Comment(item.id, item.body, item.html_url)
+            item = self._send(repo, "POST", url, {"body": body}, expect=("id", "html_url"))
+            return Comment(int(item["id"]), str(item.get("body") or body), str(item["html_url"]))
 
         def recover() -> Comment | None:
             found = None
@@ -408,7 +450,68 @@ class GitHubHosting(StatusReads, ReviewsAndLabels, HistoryReads):
                     found = Comment(item.id, item.body, item.html_url)
             return found
 
-        return self._create(f"commenting on #{number}", repo, lambda: self._write(create), recover)
+        return self._create(f"commenting on #{number}", repo, create, recover)
+
+    # --- moved repositories -----------------------------------------------------------
+
+    def current_name(self, repo: str) -> str:
+        """The name GitHub knows `repo` by now: itself, unless it was seen redirected."""
+        repo_id = self.wire.moved_id(repo)
+        if repo_id is None:
+            return repo
+        with self._defaults_lock:
+            known = self._names.get(repo_id)
+        if known is None:
+            url = f"/repositories/{repo_id}"
+            found = self._call(
+                "reading its new name",
+                repo,
+                lambda: self._send(repo, "GET", url, expect=("full_name",)),
+            )
+            known = str(found["full_name"])
+            with self._defaults_lock:
+                self._names[repo_id] = known
+        return known
+
+    def notices(self) -> list[str]:
+        """Each repository seen under a new name, once a run: peer-repos should say it."""
+        said = []
+        for old, repo_id in self.wire.moves():
+            with self._defaults_lock:
+                if old.lower() in self._announced:
+                    continue
+                self._announced.add(old.lower())
+            try:
+                new = self.current_name(old)
+            except RemoteError:
+                new = f"the repository with id {repo_id}"
+            said.append(f"{old} is now {new}: update peer-repos")
+        return said
+
+
+PULL_KEYS = ("number", "html_url", "head.ref", "head.sha", "base.ref")
+
+
+def _pull_from(item: dict[str, Any]) -> PullRequest:
+    """A pull request from GitHub's JSON (checked for `PULL_KEYS`)."""
+
+    def names(key: str, field: str) -> tuple[str, ...]:
+        return tuple(str(x.get(field, "")) for x in item.get(key) or [])
+
+    return PullRequest(
+        number=int(item["number"]),
+        url=str(item["html_url"]),
+        head_ref=str(item["head"]["ref"]),
+        head_sha=str(item["head"]["sha"]),
+        base_ref=str(item["base"]["ref"]),
+        title=str(item.get("title") or ""),
+        body=str(item.get("body") or ""),
+        labels=names("labels", "name"),
+        reviewers=names("requested_reviewers", "login"),
+        teams=names("requested_teams", "slug"),
+        assignees=names("assignees", "login"),
+        author=str((item.get("user") or {}).get("login") or ""),
+    )
 
 
 def _pull(pull: GhPull) -> PullRequest:

@@ -46,7 +46,7 @@ class StatusReads(Transport):
         return self._expiration
 
     def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
-        owner = repo.split("/")[0]
+        owner = self.current_name(repo).split("/")[0]  # GitHub filters by the owner now
         params = {
             "state": "all",
             "head": f"{owner}:{branch}",

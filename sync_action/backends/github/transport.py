@@ -62,3 +62,6 @@ class Transport:
 
     def own_login(self, repo: str) -> str:
         raise NotImplementedError
+
+    def current_name(self, repo: str) -> str:
+        raise NotImplementedError
