@@ -37,6 +37,7 @@ from github.Requester import (
 )
 
 from sync_action.backends.github import answers
+from sync_action.backends.github.retry import rate_limit_wait
 
 MOVED = frozenset({301, 307, 308})
 HOPS = 3  # redirects followed for one request
@@ -106,20 +107,18 @@ def limit_wait(answer: requests.Response, earlier: int) -> tuple[float, str] | N
     """(seconds, why) when `answer` is a rate limit, after `earlier` limits of this request."""
     if answer.status_code not in (403, 429):
         return None
-    headers = answer.headers
     try:
         text = answers.said(answer.json())
     except ValueError:
         text = ""
     secondary = answers.is_secondary_limit(answer.status_code, text)
     kind = "GitHub's secondary rate limit" if secondary else "GitHub's rate limit"
-    after = headers.get("retry-after", "").strip()
-    if after.isdigit():
-        return float(after), kind
-    reset = headers.get("x-ratelimit-reset", "")
-    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
-        at = time.strftime("%H:%M:%S UTC", time.gmtime(int(reset)))
-        return max(int(reset) - time.time(), 0.0) + 1.0, f"{kind}, until it resets at {at}"
+    wait = rate_limit_wait(answer.headers)  # GitHub's own: Retry-After, else the reset
+    if wait is not None and answer.headers.get("retry-after"):
+        return wait, kind
+    if wait is not None:
+        at = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + wait))
+        return wait, f"{kind}, until it resets at {at}"
     if secondary:
         return SECONDARY_WAIT * 2**earlier, kind
     return None
