@@ -78,6 +78,16 @@ def test_a_renamed_consumer_gets_its_pull_request_and_a_warning_to_update_peer_r
     assert moved[0].endswith(f"{CONSUMER} is now {RENAMED}: update peer-repos")
 
 
+def test_drift_reads_a_renamed_consumer_and_warns_once(workspace, github, other):
+    github.rename_repo(CONSUMER, "strukt-mobile")
+    inputs = {"mode": "drift", "peer-repos": f"{CONSUMER}\n{other}"}
+    run = run_action(workspace, github, inputs, env=NO_SLEEP)
+    assert run.returncode == 0, run.stdout
+    assert [r["status"] for r in run.results] == ["in-sync", "in-sync"]
+    [moved] = [w for w in run.commands("warning") if "update peer-repos" in w]
+    assert moved.endswith(f"{CONSUMER} is now {RENAMED}: update peer-repos")
+
+
 def test_a_renamed_consumer_costs_one_redirect_a_run(workspace, github, source_spec):
     github.rename_repo(CONSUMER, "strukt-mobile")
     run = sync(workspace, github, CONSUMER)

@@ -50,8 +50,8 @@ def failures() -> Iterator[None]:
     except GithubException as exc:
         status, data, headers = exc.status, exc.data, exc.headers or {}
         raise Failure(status, github_message(data), status >= 500, headers, data) from None
-    except wire.Unreadable as exc:  # the request may have been performed: say so
-        unsure = exc.status < 400 or exc.status >= 500
+    except wire.Unreadable as exc:  # a success or a 5xx may have been performed: say so
+        unsure = exc.status < 300 or exc.status >= 500
         raise Failure(exc.status, exc.text, unsure, {}, unreadable=True) from None
     except requests.exceptions.ConnectTimeout:
         raise Failure(None, "could not connect (timed out)", False, {}) from None

@@ -209,10 +209,16 @@ class _Exchange:
         """Where a redirect points, on this host only (the token goes nowhere else)."""
         target = urlsplit(answer.headers["location"])
         status = answer.status_code
-        if (target.hostname or self.host) != self.host or hops > HOPS:
-            raise Unreadable(
-                status, f"a redirect to {target.scheme}://{target.netloc}{target.path}"
-            )
+        elsewhere = (target.hostname or self.host) != self.host or (
+            target.port is not None and target.port != self.port
+        )
+        if elsewhere:
+            where = f"{target.scheme}://{target.netloc}{target.path}"
+            asked = f"{self.verb} {wire.relative(url)}"
+            raise Unreadable(status, f"{asked} with a redirect to {where}, not followed")
+        if hops > HOPS:
+            asked = f"{self.verb} {wire.relative(url)}"
+            raise Unreadable(status, f"{asked} with more than {HOPS} redirects")
         old, new = REPO_PATH.match(url.split("?")[0]), ID_PATH.match(target.path)
         if old and new:
             wire.learn(f"{old['owner']}/{old['name']}", int(new["id"]))

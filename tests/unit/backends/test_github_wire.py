@@ -4,11 +4,14 @@ waits are counted through `GitHubHosting`'s `say` and scaled to nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sync_action.backends.github.hosting import GitHubHosting
 from sync_action.core.errors import RemoteError
 from tests.localgithub import LocalGitHub
+from tests.localgithub.faults import Fault
 
 TOKEN = "ghp_wireTestToken0123456789abcdef"
 REPO = "acme/consumer"
@@ -90,3 +93,15 @@ def test_a_limit_that_resets_in_over_15_minutes_is_not_waited(gh: LocalGitHub) -
     with pytest.raises(RemoteError, match=r"resets at .* \(in 16 min\)"):
         quiet_host(gh, said).read_file(REPO, PATH, "main")
     assert said == [] and len(gh.requests()) == 1
+
+
+def test_a_redirect_to_another_host_is_not_followed(gh: LocalGitHub) -> None:
+    sha = gh.branch_sha(REPO, "main")
+    assert sha is not None
+    elsewhere = {"Location": "https://elsewhere.invalid/repositories/1/git/refs"}
+    gh.faults.add(Fault("POST", re.compile(r"/git/refs$"), status=307, headers=elsewhere))
+    with pytest.raises(RemoteError, match=r"with a redirect to https://elsewhere\.invalid/") as no:
+        GitHubHosting(gh.api_url, TOKEN).create_branch(REPO, "topic", sha)
+    assert TOKEN not in no.value.message
+    assert len(gh.requests()) == 1 and gh.branch_sha(REPO, "topic") is None
+    gh.clear_violations()  # a 307 there is off GitHub's description, on purpose
