@@ -15,6 +15,14 @@ REST_DOCS = "https://docs.github.com/rest"
 # rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
 # Matched on its two words, as octokit's plugin-throttling does (`/\bsecondary rate\b/i`).
 SECONDARY_RATE = "secondary rate"
+# Any rate limit, primary ("API rate limit exceeded for ...") or secondary, in the same docs;
+# a 403/429 saying it is a limit even without the x-ratelimit-* or Retry-After headers.
+RATE_LIMIT = "rate limit"
+# A GitHub App's JWT refused for its times ("'Expiration time' claim ('exp') is too far in
+# the future", "'Issued at' claim ('iat') must be an Integer ..."): GitHub's answers to
+# POST /app/installations/{id}/access_tokens (docs: apps/creating-github-apps/
+# authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app).
+JWT_CLAIM = "claim"
 
 # Rulesets and push protection refusing a ref or a commit: 409/422 with the schema
 # `repository-rule-violation-error` of GitHub's REST description, whose message starts so

@@ -108,7 +108,7 @@ def _wording(
         kind = Forbidden
         text = f"{where}: {repo} is archived, so read-only; unarchive it or drop it from peer-repos"
     elif status in (403, 429) and (
-        "rate limit" in lowered or rate_limit_wait(failure.headers) is not None
+        answers.RATE_LIMIT in lowered or rate_limit_wait(failure.headers) is not None
     ):
         wait = rate_limit_wait(failure.headers)
         when = "try again later"
