@@ -277,3 +277,22 @@ def test_a_body_that_is_not_json_fails_that_consumer(workspace, github, other, s
     assert "JSONDecodeError" not in run.stdout and "Traceback" not in run.stderr
     assert statuses(run) == {CONSUMER: "failed", other: "created"}
     assert_synced(github, other, source_spec)
+
+
+def test_an_answer_without_what_status_mode_counts_fails_that_count_not_the_run(
+    workspace, github, other
+):
+    github.add_run("STRUKT1/strukt-system", "schema-sync.yml", "failure")
+    runs = r"/actions/workflows/schema-sync\.yml/runs$"
+    github.inject_malformed("GET", runs, "without-fields", drop=("total_count",))
+    inputs = {
+        "mode": "status",
+        "peer-repos": f"{CONSUMER}\n{other}",
+        "sync-workflow": "schema-sync.yml",
+    }
+    run = run_action(workspace, github, inputs, env=NO_SLEEP)
+    assert run.returncode == 3, run.stdout
+    [error] = run.commands("error")
+    assert "with 200 but without `total_count`" in error
+    assert [r["status"] for r in run.results] == ["in-sync", "in-sync"]
+    assert "Traceback" not in run.stderr and "KeyError" not in run.stdout

@@ -92,12 +92,14 @@ def is_secondary_limit(status: int, text: str) -> bool:
 
 def lacking(data: Any, keys: Sequence[str]) -> str | None:
     """The first of `keys` (dotted for nested ones) the answer lacks, as far as it is
-    missing (`commit` when there is no commit, `commit.sha` when the commit has no sha)."""
-    for key in keys:
-        node, path = data, []
-        for part in key.split("."):
-            path.append(part)
-            if not isinstance(node, Mapping) or node.get(part) in (None, ""):
-                return ".".join(path)
-            node = node[part]
+    missing (`commit` when there is no commit, `commit.sha` when the commit has no sha);
+    in a list answer, each item must have them."""
+    for item in data if isinstance(data, list) and keys else [data]:
+        for key in keys:
+            node, path = item, []
+            for part in key.split("."):
+                path.append(part)
+                if not isinstance(node, Mapping) or node.get(part) is None:
+                    return ".".join(path)
+                node = node[part]
     return None

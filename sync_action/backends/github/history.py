@@ -28,7 +28,12 @@ class History:
         if ref:
             params["sha"] = ref
         listed = self.t.request(
-            f"reading the history of {path}", repo, "GET", f"/repos/{repo}/commits", params=params
+            f"reading the history of {path}",
+            repo,
+            "GET",
+            f"/repos/{repo}/commits",
+            params=params,
+            expect=("sha",),
         )
         return [str(commit["sha"]) for commit in listed][:VERSION_SEARCH]
 

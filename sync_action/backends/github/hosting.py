@@ -28,7 +28,7 @@ from github import Auth, GithubIntegration
 from github.ContentFile import ContentFile
 from github.PullRequest import PullRequest as GhPull
 
-from sync_action.backends.github import answers
+from sync_action.backends.github import answers, wire
 from sync_action.backends.github.app import AppTokens, pem
 from sync_action.backends.github.errors import Failure
 from sync_action.backends.github.history import History
@@ -82,13 +82,18 @@ class GitHubHosting:
         minting["retry"] = host.t.retry.new(allowed_methods=IDEMPOTENT | {"POST"})
         auth = Auth.AppAuth(str(app_id), pem(private_key))
 
+        def integration() -> GithubIntegration:
+            made = GithubIntegration(auth=auth, **minting)
+            wire.attach(made.requester, host.t.https)
+            return made
+
         def find_installation(owner: str, name: str) -> int:
-            with failures(), GithubIntegration(auth=auth, **minting) as integration:
-                return int(integration.get_repo_installation(owner, name).id)
+            with failures(), integration() as app:
+                return int(app.get_repo_installation(owner, name).id)
 
         def mint(installation: int) -> tuple[str, datetime]:
-            with failures(), GithubIntegration(auth=auth, **minting) as integration:
-                grant = integration.get_access_token(installation)
+            with failures(), integration() as app:
+                grant = app.get_access_token(installation)
             return grant.token, grant.expires_at
 
         host.t.app = AppTokens(str(app_id), find_installation, mint)

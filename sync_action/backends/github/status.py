@@ -25,6 +25,10 @@ def timestamp(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
+COMMIT_KEYS = ("sha", "commit.committer.date", "commit.message")  # what a commit must have
+ISSUE_KEYS = ("number", "html_url", "state")
+
+
 class StatusReads:
     """The status-mode part of `GitHubHosting`."""
 
@@ -46,6 +50,7 @@ class StatusReads:
             "GET",
             f"/repos/{repo}/pulls",
             params=params,
+            expect=("number", "html_url", "state", "created_at", "head.ref"),
         )
         pulls = []
         for item in items:
@@ -74,7 +79,12 @@ class StatusReads:
         where = f"reading pull request #{number}"
         pull = self.t.request(where, repo, "GET", f"/repos/{repo}/pulls/{number}")
         reviews = self.t.request(
-            where, repo, "GET", f"/repos/{repo}/pulls/{number}/reviews", params={"per_page": 100}
+            where,
+            repo,
+            "GET",
+            f"/repos/{repo}/pulls/{number}/reviews",
+            params={"per_page": 100},
+            expect=("state",),
         )
         return PullState(
             mergeable=pull.get("mergeable"),
@@ -89,6 +99,7 @@ class StatusReads:
             "GET",
             f"/repos/{repo}/pulls/{number}/commits",
             params={"per_page": 100},
+            expect=COMMIT_KEYS,
         )
         return [_commit(item) for item in items]
 
@@ -112,6 +123,7 @@ class StatusReads:
             "GET",
             f"/repos/{repo}/commits",
             params={"sha": ref, "path": path, "per_page": 1},
+            expect=COMMIT_KEYS,
         )
         return _commit(items[0]) if items else None
 
@@ -120,7 +132,12 @@ class StatusReads:
         url = f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/runs"
         try:
             found = self.t.request(
-                f"counting the failed runs of {workflow}", repo, "GET", url, params=params
+                f"counting the failed runs of {workflow}",
+                repo,
+                "GET",
+                url,
+                params=params,
+                expect=("total_count",),
             )
         except NotFound:
             raise NotFound(
@@ -134,7 +151,8 @@ class StatusReads:
     def own_login(self, repo: str) -> str:
         """The token's account: a user's token answers GET /user, GITHUB_TOKEN does not."""
         try:
-            return str(self.t.request("reading the token's user", repo, "GET", "/user")["login"])
+            me = self.t.request("reading the token's user", repo, "GET", "/user", expect=("login",))
+            return str(me["login"])
         except (Forbidden, NotFound):
             return ACTIONS_BOT
 
@@ -148,7 +166,12 @@ class StatusReads:
             "per_page": 100,
         }
         items = self.t.request(
-            "looking for the dashboard issue", repo, "GET", f"/repos/{repo}/issues", params=params
+            "looking for the dashboard issue",
+            repo,
+            "GET",
+            f"/repos/{repo}/issues",
+            params=params,
+            expect=ISSUE_KEYS,
         )
         for item in items:
             author = (item.get("user") or {}).get("login", "")
@@ -164,7 +187,13 @@ class StatusReads:
             "creating the dashboard issue",
             repo,
             lambda: _issue(
-                self.t.send(repo, "POST", f"/repos/{repo}/issues", {"title": title, "body": body})
+                self.t.send(
+                    repo,
+                    "POST",
+                    f"/repos/{repo}/issues",
+                    {"title": title, "body": body},
+                    expect=ISSUE_KEYS,
+                )
             ),
             lambda: self.find_issue(repo, marker),
         )

@@ -83,7 +83,7 @@ class Transport:
         self.token = token
         self.app: AppTokens | None = None
         self.timeout = max(int(timeout + 0.999), 1)  # PyGithub takes whole seconds
-        wire.install()
+        self.https = urlsplit(self.api_url).scheme == "https"
         self.wire = wire.Wire(
             say=say or (lambda _text: None),
             prefix=urlsplit(self.api_url).path,
@@ -132,6 +132,7 @@ class Transport:
         client = clients.get(token)  # a refreshed token gets a client of its own
         if client is None:
             client = clients[token] = Github(auth=Auth.Token(token), **self.pygithub())
+            wire.attach(client.requester, self.https)
         return client
 
     def repo(self, repo: str) -> Repository:
@@ -185,8 +186,10 @@ class Transport:
         url: str,
         body: Any = None,
         params: dict[str, Any] | None = None,
+        expect: Sequence[str] = (),
     ) -> Any:
-        return self.call(action, repo, lambda: self.send(repo, verb, url, body, params))
+        """`send` with its failure as a `RemoteError` naming `action`."""
+        return self.call(action, repo, lambda: self.send(repo, verb, url, body, params, expect))
 
     def attempt(self, verb: str, url: str, body: Any = None) -> Failure | None:
         """One raw request; its failure handed back rather than raised."""

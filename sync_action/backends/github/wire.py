@@ -1,8 +1,7 @@
 """Every exchange with GitHub, below PyGithub: where its edges are met once for every call.
 
 PyGithub's `Requester` sends each request through a connection object; the ones here
-(installed with `Requester.injectConnectionClasses`, PyGithub's own extension point)
-do what PyGithub does not:
+(`attach`ed to each of the adapter's own clients) do what PyGithub does not:
 
 - a renamed or transferred repository's old name answers 301 (reads) or 307 (writes)
   with `Location: {api}/repositories/{id}/...`; the request is sent there again with
@@ -13,8 +12,9 @@ do what PyGithub does not:
 - an answer whose body is not JSON (a proxy's HTML page, a cut-off body) is refused
   with what came, instead of reaching PyGithub's parser.
 
-Connections of one thread share one `requests.Session` per host, so the connection pool
-is kept although PyGithub makes a connection object per request once classes are injected.
+PyGithub offers only a process-wide switch of its connection classes
+(`Requester.injectConnectionClasses`), which would change every other PyGithub client in
+the process and turn connection reuse off; so the class is set on each requester of ours.
 """
 
 from __future__ import annotations
@@ -124,23 +124,6 @@ def limit_wait(answer: requests.Response, earlier: int) -> tuple[float, str] | N
     return None
 
 
-def _session(protocol: str, retry: Any) -> requests.Session:
-    """This thread's session for one hosting's retry policy, with its connection pool."""
-    sessions: dict[tuple[str, int], tuple[Any, requests.Session]]
-    sessions = _LOCAL.__dict__.setdefault("sessions", {})
-    key = (protocol, id(retry))
-    if key not in sessions:
-        session = requests.Session()
-        session.auth = Requester.noopAuth  # as PyGithub: no fall-back to ~/.netrc
-        adapter = requests.adapters.HTTPAdapter(max_retries=retry)
-        session.mount(f"{protocol}://", adapter)
-        sessions[key] = (retry, session)  # the retry kept alive, so its id stays its own
-    return sessions[key][1]
-
-
-_LOCAL = threading.local()
-
-
 class _Exchange:
     """`getresponse` of both connection classes: one request, GitHub's edges met."""
 
@@ -161,6 +144,10 @@ class _Exchange:
         self.timeout = kwargs.get("timeout")
         self.verify = kwargs.get("verify", True)
         self.retry = kwargs.get("retry")
+        self.session = requests.Session()
+        self.session.auth = Requester.noopAuth  # as PyGithub: no fall-back to ~/.netrc
+        adapter = requests.adapters.HTTPAdapter(max_retries=self.retry)
+        self.session.mount(f"{protocol}://", adapter)
 
     def request(
         self,
@@ -173,7 +160,7 @@ class _Exchange:
         self.verb, self.url, self.input, self.headers = verb, url, input, headers
 
     def close(self) -> None:
-        """The session outlives the connection object (PyGithub closes each after use)."""
+        self.session.close()
 
     def getresponse(self) -> RequestsResponse:
         wire: Wire = getattr(self.retry, "wire", None) or Wire()
@@ -194,8 +181,7 @@ class _Exchange:
             return RequestsResponse(answer)
 
     def _send(self, url: str) -> requests.Response:
-        session = _session(self.protocol, self.retry)
-        return session.request(
+        return self.session.request(
             self.verb,
             f"{self.protocol}://{self.host}:{self.port}{url}",
             headers=self.headers,
@@ -251,6 +237,9 @@ class FollowingHTTPS(_Exchange, HTTPSRequestsConnectionClass):
         self._setup(host, port, "https", kwargs)
 
 
-def install() -> None:
-    """Make PyGithub use these connections (once per process; every client then does)."""
-    Requester.injectConnectionClasses(FollowingHTTP, FollowingHTTPS)
+def attach(requester: Requester, https: bool) -> Requester:
+    """Send `requester`'s requests through these connections (before its first request)."""
+    if not hasattr(requester, "_Requester__connectionClass"):
+        raise RuntimeError("this PyGithub keeps its connection class elsewhere; pin 2.x")
+    requester._Requester__connectionClass = FollowingHTTPS if https else FollowingHTTP
+    return requester

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from github import Auth, Github
 
 from sync_action.backends.github.hosting import GitHubHosting
 from sync_action.core.errors import RemoteError
@@ -105,3 +106,14 @@ def test_a_redirect_to_another_host_is_not_followed(gh: LocalGitHub) -> None:
     assert TOKEN not in no.value.message
     assert len(gh.requests()) == 1 and gh.branch_sha(REPO, "topic") is None
     gh.clear_violations()  # a 307 there is off GitHub's description, on purpose
+
+
+def test_other_pygithub_clients_in_the_process_are_left_as_they_are(gh: LocalGitHub) -> None:
+    sha = gh.branch_sha(REPO, "main")
+    assert sha is not None
+    gh.rename_repo(REPO, "mobile")
+    GitHubHosting(gh.api_url, TOKEN).create_branch(REPO, "ours", sha)
+    plain = Github(auth=Auth.Token(TOKEN), base_url=gh.api_url, retry=None, lazy=True)
+    plain.get_repo(REPO).create_git_ref("refs/heads/theirs", sha)
+    assert gh.writes()[-1].status == 307  # PyGithub's own behaviour: the 307 not followed
+    assert gh.branch_sha(NEW_NAME, "ours") == sha and gh.branch_sha(NEW_NAME, "theirs") is None
