@@ -111,10 +111,11 @@ def limit_wait(answer: requests.Response, earlier: int) -> tuple[float, str] | N
         text = answers.said(answer.json())
     except ValueError:
         text = ""
-    secondary = answers.is_secondary_limit(answer.status_code, text)
+    after = bool(answer.headers.get("retry-after"))  # GitHub sends it with secondary limits
+    secondary = after or answers.is_secondary_limit(answer.status_code, text)
     kind = "GitHub's secondary rate limit" if secondary else "GitHub's rate limit"
     wait = rate_limit_wait(answer.headers)  # GitHub's own: Retry-After, else the reset
-    if wait is not None and answer.headers.get("retry-after"):
+    if wait is not None and after:
         return wait, kind
     if wait is not None:
         at = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + wait))
