@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sync_action.backends.git import head_commit, repo_name
 from sync_action.backends.source_history import CheckoutOrApi
@@ -24,11 +24,14 @@ from sync_action.settings.config import Config
 from sync_action.spec import model, validation
 from sync_action.texts import dashboard, document
 
+if TYPE_CHECKING:  # the GitHub backend is imported only when it is used
+    from sync_action.backends.github.retry import Settings
 
-def make_host(cfg: Config) -> Hosting:
+
+def make_host(cfg: Config, runner: Runner | None = None) -> Hosting:
     """Local checkouts when `--peer-dir` is given, else the GitHub API (imported lazily):
     as the GitHub App when `app-id` is set (it takes precedence over `token`), else with
-    the token."""
+    the token. Its waits for GitHub's rate limits are logged through `runner`."""
     if cfg.peer_dirs:
         from sync_action.backends.local import LocalHosting
 
@@ -36,13 +39,20 @@ def make_host(cfg: Config) -> Hosting:
     else:
         from sync_action.backends.github.hosting import GitHubHosting
 
+        settings = _github_settings(cfg, runner)
         if cfg.app_id and cfg.app_private_key:
-            host = GitHubHosting.for_app(
-                cfg.api_url, cfg.app_id, cfg.app_private_key, write_limits=cfg.write_limits
-            )
+            host = GitHubHosting.for_app(cfg.api_url, cfg.app_id, cfg.app_private_key, **settings)
         else:
-            host = GitHubHosting(cfg.api_url, cfg.token, write_limits=cfg.write_limits)
+            host = GitHubHosting(cfg.api_url, cfg.token, **settings)
     return cast(Hosting, ReadOnly(host)) if cfg.dry_run else host
+
+
+def _github_settings(cfg: Config, runner: Runner | None) -> Settings:
+    return {
+        "write_limits": cfg.write_limits,
+        "wait_scale": cfg.wait_scale,
+        "say": runner.log if runner is not None else None,
+    }
 
 
 def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
@@ -51,7 +61,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     validation.validate(local, cfg.spec_schema)
     if cfg.mode == Mode.AIRTABLE:
         return _airtable(replace(cfg, role=roles.resolve(cfg, local)), runner, local, host)
-    host = host or make_host(cfg)
+    host = host or make_host(cfg, runner)
     if cfg.peer_dirs:
         cfg = _local_context(cfg, host, local)
     cfg = replace(cfg, role=roles.resolve(cfg, local))
@@ -59,7 +69,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     view: Overview | None = None
     change: pull_change.PullChange | None = None
     checks: list[dict[str, object]] = []
-    own = source_host(cfg, host)
+    own = source_host(cfg, host, runner)
     history = source_history(cfg, own)
     if cfg.mode == Mode.STATUS:
         view, code = status.run(cfg, host, local, runner, own, history)
@@ -70,6 +80,8 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         change = pull_change.own_change(cfg, history, local, host)
         results, code = drift.run(cfg, host, history, local, runner, change, own)
         checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
+    for text in dict.fromkeys([*host.notices(), *(own.notices() if own is not host else [])]):
+        runner.warning(text, title="Repository renamed or transferred")
     expires_at, expiry_code = expiry.check(cfg, host, runner)
     data = report.build(local, results, ctx, change, checks)
     if view is not None:
@@ -83,13 +95,13 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     return most_severe([code, expiry_code])
 
 
-def source_host(cfg: Config, host: Hosting) -> Hosting:
+def source_host(cfg: Config, host: Hosting, runner: Runner | None = None) -> Hosting:
     """This repository's hosting: with `comment-token` when it is another token."""
     if cfg.peer_dirs or not cfg.comment_token or cfg.comment_token == cfg.token:
         return host
     from sync_action.backends.github.hosting import GitHubHosting
 
-    own = GitHubHosting(cfg.api_url, cfg.comment_token, write_limits=cfg.write_limits)
+    own = GitHubHosting(cfg.api_url, cfg.comment_token, **_github_settings(cfg, runner))
     return cast(Hosting, ReadOnly(own)) if cfg.dry_run else own
 
 
@@ -114,7 +126,9 @@ def _airtable(cfg: Config, runner: Runner, local: model.Spec, host: Hosting | No
     from sync_action.modes import airtable
     from sync_action.texts import airtable_comment
 
-    results, code = airtable.run(cfg, local, runner, lambda: host or make_host(cfg), fetch_base)
+    results, code = airtable.run(
+        cfg, local, runner, lambda: host or make_host(cfg, runner), fetch_base
+    )
     data = airtable.report_data(cfg, local, results[0])
     write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))

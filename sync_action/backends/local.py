@@ -256,6 +256,10 @@ class LocalHosting:
     def edit_issue(self, repo: str, number: int, body: str, reopen: bool) -> None:
         raise UsageError(_NO_DASHBOARD)
 
+    def notices(self) -> list[str]:
+        """Checkouts never move."""
+        return []
+
     def token_expiration(self) -> str | None:
         return None
 

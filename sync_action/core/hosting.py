@@ -265,6 +265,11 @@ class Hosting(Protocol):
         """GitHub's `github-authentication-token-expiration` header as last seen, if any."""
         ...
 
+    def notices(self) -> list[str]:
+        """What the run should warn about that no one call failed on (a repository that
+        answers under a new name), each once a run; the caller logs them."""
+        ...
+
 
 WRITES = frozenset(
     {

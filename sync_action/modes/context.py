@@ -17,6 +17,12 @@ from sync_action.texts import document
 T = TypeVar("T")
 R = TypeVar("R")
 MAX_WORKERS = 8
+# What a peer's result says when its work failed in a way no error of ours describes: that
+# peer fails (exit 3), the others go on, and no exception name or traceback is shown.
+UNEXPECTED = (
+    "the action could not finish its work here (an answer or a state it does not handle); "
+    "re-run the job, and if it happens again, report it with the job's log"
+)
 
 
 def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:

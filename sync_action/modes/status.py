@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sync_action.core import markers
-from sync_action.core.errors import EXIT_DRIFT, EXIT_OK, RemoteError
+from sync_action.core.errors import EXIT_DRIFT, EXIT_OK, EXIT_REMOTE, RemoteError
 from sync_action.core.hosting import Hosting, SourceHistory
 from sync_action.core.runner import Runner
 from sync_action.core.vocabulary import STATUS_CONDITION, Finding, Status
@@ -33,7 +33,7 @@ from sync_action.engine.status_model import (
     review_decision,
 )
 from sync_action.modes import expiry
-from sync_action.modes.context import fan_out
+from sync_action.modes.context import UNEXPECTED, fan_out
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
 from sync_action.texts import dashboard
@@ -60,6 +60,8 @@ def check(
         _history(cfg, host, result, history, now)
     except RemoteError as exc:
         result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
+    except Exception:  # one peer's failure, never the run's
+        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
     return result
 
 

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from sync_action.core import markers
-from sync_action.core.errors import EXIT_DRIFT, Conflict, RemoteError, SpecError, most_severe
+from sync_action.core.errors import (
+    EXIT_DRIFT,
+    EXIT_REMOTE,
+    Conflict,
+    RemoteError,
+    SpecError,
+    most_severe,
+)
 from sync_action.core.hosting import Hosting, PullRequest, RemoteFile, SourceHistory
 from sync_action.core.runner import Runner
 from sync_action.core.vocabulary import Finding, Status
@@ -27,7 +34,7 @@ from sync_action.engine import report
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.versions import version_order
 from sync_action.modes import origins, provenance
-from sync_action.modes.context import context, fan_out, text_docs, text_run
+from sync_action.modes.context import UNEXPECTED, context, fan_out, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec, load_bytes
 from sync_action.texts import prbody, why
@@ -99,6 +106,8 @@ def sync_peer(job: Job, peer: str) -> PeerResult:
         )
     except RemoteError as exc:
         result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
+    except Exception:  # one peer's failure, never the run's
+        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
     return result
 
 
@@ -192,7 +201,12 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
         created = True
     except Conflict:
         replaces = _reuse_branch(job, result, base_sha, base_blob)
-    commit = _commit(job, result, replaces) if replaces != job.local.blob_sha else ""
+    try:
+        commit = _commit(job, result, replaces) if replaces != job.local.blob_sha else ""
+    except RemoteError:  # e.g. push protection refused the file: no empty branch is left
+        if created:
+            _remove_own_branch(job, result, base_sha)
+        raise
     labels = _label_plan(job, result, pull)
     body = _body(job, result, commit, "", labels.owned)
     if pull is not None:

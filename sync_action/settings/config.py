@@ -20,7 +20,12 @@ from sync_action.core.vocabulary import FailOn, Mode, Role, VersionPolicy
 from sync_action.settings import event as events
 from sync_action.settings import input_values as values
 from sync_action.settings.airtable_inputs import airtable_inputs
-from sync_action.settings.input_values import WRITE_LIMIT_ENV, write_limits
+from sync_action.settings.input_values import (
+    WAIT_SCALE_ENV,
+    WRITE_LIMIT_ENV,
+    wait_scale,
+    write_limits,
+)
 from sync_action.settings.pr_inputs import labels as _labels
 from sync_action.settings.pr_inputs import logins as _logins
 from sync_action.settings.pr_inputs import run_url, split_list
@@ -124,6 +129,7 @@ class Config:
     peer_dirs: tuple[Path, ...] = ()
     on_runner: bool = True
     write_limits: tuple[tuple[int, float], ...] | None = None  # None: GitHub's own limits
+    wait_scale: float = 1.0  # the part of each rate-limit wait slept (tests: 0)
     airtable_base_id: str = ""
     airtable_token: str = field(default="", repr=False)
     airtable_api_url: str = DEFAULTS["airtable-api-url"]
@@ -289,6 +295,7 @@ def load(
         peer_dirs=dirs,
         on_runner=on_runner,
         write_limits=write_limits(env.get(WRITE_LIMIT_ENV, "")),
+        wait_scale=wait_scale(env.get(WAIT_SCALE_ENV, "")),
         comment_token=(inputs.get("comment-token") or "").strip(),
         fail_on=values.fail_on(raw["fail-on"]),
         max_pr_age=values.days(raw["max-pr-age"], "max-pr-age"),

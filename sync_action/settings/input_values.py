@@ -1,6 +1,6 @@
 """Input values beyond text and booleans: one word of a fixed list (`role`,
 `version-policy`), the `fail-on` conditions, numbers of days, a workflow file name,
-and the write budget of `SCHEMA_SYNC_WRITE_LIMIT`.
+the write budget of `SCHEMA_SYNC_WRITE_LIMIT` and the wait scale of `SCHEMA_SYNC_WAIT_SCALE`.
 
 Each raises `UsageError` naming the input, so `config` reports every bad value the same way.
 """
@@ -16,6 +16,7 @@ from sync_action.settings.pr_inputs import split_list
 
 _E = TypeVar("_E", Role, VersionPolicy)
 WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
+WAIT_SCALE_ENV = "SCHEMA_SYNC_WAIT_SCALE"
 _WRITE_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*(s|min|h)$")
 _PERIODS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
@@ -68,6 +69,21 @@ def workflow_file(value: str) -> str | None:
             f"got '{value}'"
         )
     return name
+
+
+def wait_scale(value: str) -> float:
+    """`SCHEMA_SYNC_WAIT_SCALE`: the part of each rate-limit wait really slept (default 1).
+
+    For tests, which then count the waits the log names instead of sleeping them."""
+    if not value.strip():
+        return 1.0
+    try:
+        scale = float(value)
+    except ValueError:
+        scale = -1.0
+    if not 0 <= scale <= 1:
+        raise UsageError(f"{WAIT_SCALE_ENV} must be a number from 0 to 1, got '{value.strip()}'")
+    return scale
 
 
 def write_limits(value: str) -> tuple[tuple[int, float], ...] | None:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from sync_action.backends.github import answers
 from sync_action.backends.github.errors import APP_PERMISSIONS, Failure, translate
 from sync_action.backends.github.retry import rate_limit_wait
 from sync_action.core.errors import Forbidden, NotFound, RemoteError, UsageError
@@ -105,7 +106,8 @@ class AppTokens:
     def _refused(self, failure: Failure, action: str, owner: str, repo: str) -> RemoteError:
         """Say which part of the app's setup to fix; a key GitHub refuses is a remote error."""
         status, said = failure.status, failure.message
-        limited = rate_limit_wait(failure.headers) is not None or "rate limit" in said.lower()
+        limited = rate_limit_wait(failure.headers) is not None
+        limited = limited or answers.RATE_LIMIT in said.lower()
         app, where = f"GitHub App {self.app_id}", f"{action} for {repo}"
         if status == 401:
             text = (
@@ -113,7 +115,7 @@ class AppTokens:
                 "app-id is that app's id and app-private-key one of its current private "
                 "keys (a deleted key, or the key of another app, is refused)"
             )
-            if "claim" in said:
+            if answers.JWT_CLAIM in said:
                 text += "; the runner's clock may also be off"
             return Forbidden(text, status=status)
         if status == 404:

@@ -2,10 +2,10 @@
 (urllib3's `Retry`, taught GitHub).
 
 GET/HEAD/PUT/PATCH/DELETE are retried on 5xx and connection errors with exponential
-backoff and jitter, within a bounded total time; rate limits (403/429 with
-`Retry-After`, or `x-ratelimit-remaining: 0` with `x-ratelimit-reset`) are waited out
-for every method, since GitHub did not act. A POST is never resent here: `github.py`
-looks for what an ambiguous first attempt made before it tries again.
+backoff and jitter, within a bounded total time. A POST is never resent here:
+`hosting.py` looks for what an ambiguous first attempt made before it tries again.
+Rate limits are not this policy's: `wire.py` waits them out for every method, since
+it can read GitHub's message (a secondary limit may come without any header).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any, TypedDict
 
@@ -34,6 +34,9 @@ class Settings(TypedDict, total=False):
     max_retry_time: float
     create_attempts: int
     write_limits: Sequence[tuple[int, float]] | None
+    say: Callable[[str], None] | None
+    wait_scale: float
+    longest_wait: float
 
 
 def ca_bundle() -> str | bool:
@@ -70,29 +73,35 @@ def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
 class GitHubRetry(Retry):
     """urllib3 retry policy for GitHub: see the module docstring.
 
-    A 403/429 that is not a rate limit (a permission error) is handed back at
-    once; so is any answer once `deadline` seconds have passed since the first try.
+    Any answer is handed back once `deadline` seconds have passed since the first try.
+    `wire` is what the hosting's connections share (`wire.Wire`); it rides along here
+    because PyGithub hands its connections the retry policy and nothing else of ours.
     """
 
-    def __init__(self, *, deadline: float = 120.0, started: float | None = None, **kw: Any):
+    def __init__(
+        self,
+        *,
+        deadline: float = 120.0,
+        started: float | None = None,
+        wire: Any = None,
+        **kw: Any,
+    ):
         kw.setdefault("allowed_methods", IDEMPOTENT)
         kw.setdefault("status_forcelist", frozenset(range(500, 600)))
         kw.setdefault("raise_on_status", False)
         kw.setdefault("raise_on_redirect", False)
+        kw.setdefault("respect_retry_after_header", False)  # a 429's wait is the wire's
         super().__init__(**kw)
         self.deadline = deadline
         self.started = started
+        self.wire = wire
         self.wait = 0.0
 
     def new(self, **kw: Any) -> GitHubRetry:
         kw.setdefault("deadline", self.deadline)
         kw.setdefault("started", self.started)
+        kw.setdefault("wire", self.wire)
         return super().new(**kw)
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if status_code in (403, 429):
-            return bool(self.total)  # `increment` tells a rate limit from a refusal
-        return super().is_retry(method, status_code, has_retry_after)
 
     def increment(
         self,
@@ -104,12 +113,9 @@ class GitHubRetry(Retry):
         _stacktrace: Any = None,
     ) -> GitHubRetry:
         started = self.started if self.started is not None else time.monotonic()
-        wait = rate_limit_wait(response.headers) if response is not None else None
-        if response is not None and response.status in (403, 429) and wait is None:
-            raise MaxRetryError(_pool, url or "", ResponseError("not a rate limit"))
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         new.started = started
-        new.wait = wait if wait is not None else new.backoff()
+        new.wait = new.backoff()
         if time.monotonic() + new.wait - started > self.deadline:
             raise MaxRetryError(_pool, url or "", error or ResponseError("retry time exhausted"))
         return new
@@ -120,6 +126,6 @@ class GitHubRetry(Retry):
         return float(base / 2 + random.uniform(0, base / 2))
 
     def sleep(self, response: Any = None) -> None:  # noqa: ARG002 (urllib3 passes it)
-        """Wait what `increment` decided: a rate limit's own wait, else the backoff."""
+        """Wait the backoff `increment` decided."""
         if self.wait > 0:
             time.sleep(self.wait)

@@ -1,31 +1,40 @@
 """The part of `GitHubHosting` that edits pull requests and comments with plain REST
 requests: title and body, labels on and off, reviewers and assignees asked for. No
-PyGithub here; the transport comes from `GitHubHosting`."""
+PyGithub here; the requests go through the `Transport` handed over."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from sync_action.backends.github.transport import Transport
-from sync_action.core.hosting import Refusal
+from sync_action.core.hosting import Comment, Refusal
 
-T = TypeVar("T")
 ACTIONS_BOT = "github-actions[bot]"  # who writes with a workflow's GITHUB_TOKEN
 
 
-class ReviewsAndLabels(Transport):
-    """Mixed into `GitHubHosting`, which supplies the transport below."""
+class Reviews:
+    """Edits of pull requests and comments; `create_comment` and `own_login` are the
+    hosting's (a comment is created never doubled; the login is asked once a run)."""
 
-    _login: str | None = None
+    def __init__(
+        self,
+        transport: Transport,
+        create_comment: Callable[[str, int, str], Comment],
+        own_login: Callable[[str], str],
+    ):
+        self.t = transport
+        self.create_comment = create_comment
+        self.own_login = own_login
+        self._login: str | None = None
 
     def close_pull(self, repo: str, number: int, comment: str) -> None:
         self.create_comment(repo, number, comment)
-        self._call(
+        self.t.call(
             f"closing pull request #{number}",
             repo,
-            lambda: self._raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
+            lambda: self.t.raw("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"}),
         )
 
     def comment_author(self, repo: str) -> str | None:
@@ -37,9 +46,9 @@ class ReviewsAndLabels(Transport):
         With a GitHub App (`app-id`) None: its `<slug>[bot]` account is not known without
         the app's own credentials, so a comment with the marker is taken as the action's.
         """
-        if self._app is not None:
+        if self.t.app is not None:
             return None
-        if self._token.startswith("ghs_"):
+        if self.t.token.startswith("ghs_"):
             return ACTIONS_BOT
         if self._login is None:
             self._login = self.own_login(repo)
@@ -48,9 +57,9 @@ class ReviewsAndLabels(Transport):
     def remove_label(self, repo: str, number: int, label: str) -> None:
         """One request; a label that is no longer there (404) is fine."""
         url = f"/repos/{repo}/issues/{number}/labels/{quote(label, safe='')}"
-        failure = self._attempt("DELETE", url)
+        failure = self.t.attempt("DELETE", url)
         if failure is not None and failure.status != 404:
-            self._fail(failure, f"removing label {label} from #{number}", repo)
+            self.t.fail(failure, f"removing label {label} from #{number}", repo)
 
     def request_reviewers(
         self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
@@ -77,11 +86,11 @@ class ReviewsAndLabels(Transport):
     def _review_request(self, repo: str, number: int, body: dict[str, Any]) -> str | None:
         """None when GitHub took the request, else what it said (422 only; others raise)."""
         url = f"/repos/{repo}/pulls/{number}/requested_reviewers"
-        failure = self._attempt("POST", url, body)
+        failure = self.t.attempt("POST", url, body)
         if failure is None:
             return None
         if failure.status != 422:
-            self._fail(failure, f"requesting reviews on #{number}", repo)
+            self.t.fail(failure, f"requesting reviews on #{number}", repo)
         return str(failure.message)
 
     def add_assignees(self, repo: str, number: int, users: Sequence[str]) -> list[Refusal]:
@@ -90,10 +99,10 @@ class ReviewsAndLabels(Transport):
         if not users:
             return []
         url = f"/repos/{repo}/issues/{number}/assignees"
-        data = self._create(
+        data = self.t.create(
             f"assigning #{number}",
             repo,
-            lambda: self._raw("POST", url, {"assignees": list(users)}),
+            lambda: self.t.raw("POST", url, {"assignees": list(users)}),
             lambda: None,
         )
         got = {str(a.get("login", "")).lower() for a in (data or {}).get("assignees") or []}
@@ -104,10 +113,10 @@ class ReviewsAndLabels(Transport):
         ]
 
     def edit_pull(self, repo: str, number: int, title: str, body: str) -> None:
-        self._call(
+        self.t.call(
             f"updating pull request #{number}",
             repo,
-            lambda: self._raw(
+            lambda: self.t.raw(
                 "PATCH", f"/repos/{repo}/pulls/{number}", {"title": title, "body": body}
             ),
         )
@@ -117,13 +126,13 @@ class ReviewsAndLabels(Transport):
         if not labels:
             return
         url = f"/repos/{repo}/issues/{number}/labels"
-        self._create(
+        self.t.create(
             f"labelling pull request #{number}",
             repo,
-            lambda: self._raw("POST", url, {"labels": list(labels)}),
+            lambda: self.t.raw("POST", url, {"labels": list(labels)}),
             lambda: None,
         )
 
     def edit_comment(self, repo: str, comment_id: int, body: str) -> None:
         url = f"/repos/{repo}/issues/comments/{comment_id}"
-        self._call("updating a comment", repo, lambda: self._raw("PATCH", url, {"body": body}))
+        self.t.call("updating a comment", repo, lambda: self.t.raw("PATCH", url, {"body": body}))

@@ -1,25 +1,21 @@
 """Status mode's reads and the dashboard issue over GitHub's REST API.
 
-Mixed into `github.GitHubHosting`, which supplies the transport (`_request`, and
-`_create` for a POST that is never resent blindly); this module does not import
-PyGithub. Each method is one request, so the requests per consumer are known:
-the sync pull requests in every state (one listing), and for an open one its
-mergeability, its reviews and its commits.
+A part of `hosting.GitHubHosting`, handed its `Transport` (`request`, and `create` for
+a POST that is never resent blindly); this module does not import PyGithub. Each method
+is one request, so the requests per consumer are known: the sync pull requests in every
+state (one listing), and for an open one its mergeability, its reviews and its commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from sync_action.backends.github.review import ACTIONS_BOT
 from sync_action.backends.github.transport import Transport
 from sync_action.core.errors import Forbidden, NotFound, RemoteError
 from sync_action.core.hosting import CommitInfo, Issue, PullState, SyncPull
-
-T = TypeVar("T")
 
 
 def timestamp(text: str | None) -> datetime | None:
@@ -29,24 +25,18 @@ def timestamp(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-EXPIRATION = "github-authentication-token-expiration"
+COMMIT_KEYS = ("sha", "commit.committer.date", "commit.message")  # what a commit must have
+ISSUE_KEYS = ("number", "html_url", "state")
 
 
-class StatusReads(Transport):
-    """The status-mode half of `GitHubHosting`, and what GitHub says of the token's expiry."""
+class StatusReads:
+    """The status-mode part of `GitHubHosting`."""
 
-    _expiration: str | None = None
-
-    def saw(self, headers: Mapping[str, Any], app: bool) -> None:
-        """Keep what GitHub says of the token's expiry (only a user's token gets it)."""
-        if not app and headers.get(EXPIRATION):
-            self._expiration = str(headers[EXPIRATION])
-
-    def token_expiration(self) -> str | None:
-        return self._expiration
+    def __init__(self, transport: Transport):
+        self.t = transport
 
     def sync_pulls(self, repo: str, branch: str) -> list[SyncPull]:
-        owner = repo.split("/")[0]
+        owner = self.t.current_name(repo).split("/")[0]  # GitHub filters by the owner now
         params = {
             "state": "all",
             "head": f"{owner}:{branch}",
@@ -54,12 +44,13 @@ class StatusReads(Transport):
             "direction": "desc",
             "per_page": 100,
         }
-        items = self._request(
+        items = self.t.request(
             f"listing the pull requests from {branch}",
             repo,
             "GET",
             f"/repos/{repo}/pulls",
             params=params,
+            expect=("number", "html_url", "state", "created_at", "head.ref"),
         )
         pulls = []
         for item in items:
@@ -86,9 +77,14 @@ class StatusReads(Transport):
 
     def pull_state(self, repo: str, number: int) -> PullState:
         where = f"reading pull request #{number}"
-        pull = self._request(where, repo, "GET", f"/repos/{repo}/pulls/{number}")
-        reviews = self._request(
-            where, repo, "GET", f"/repos/{repo}/pulls/{number}/reviews", params={"per_page": 100}
+        pull = self.t.request(where, repo, "GET", f"/repos/{repo}/pulls/{number}")
+        reviews = self.t.request(
+            where,
+            repo,
+            "GET",
+            f"/repos/{repo}/pulls/{number}/reviews",
+            params={"per_page": 100},
+            expect=("state",),
         )
         return PullState(
             mergeable=pull.get("mergeable"),
@@ -97,18 +93,19 @@ class StatusReads(Transport):
         )
 
     def pull_commits(self, repo: str, number: int) -> list[CommitInfo]:
-        items = self._request(
+        items = self.t.request(
             f"reading the commits of #{number}",
             repo,
             "GET",
             f"/repos/{repo}/pulls/{number}/commits",
             params={"per_page": 100},
+            expect=COMMIT_KEYS,
         )
         return [_commit(item) for item in items]
 
     def has_blob(self, repo: str, blob_sha: str) -> bool:
         try:
-            self._request(
+            self.t.request(
                 "looking up an earlier version", repo, "GET", f"/repos/{repo}/git/blobs/{blob_sha}"
             )
         except NotFound:
@@ -120,12 +117,13 @@ class StatusReads(Transport):
         return True
 
     def last_commit(self, repo: str, path: str, ref: str) -> CommitInfo | None:
-        items = self._request(
+        items = self.t.request(
             f"reading the history of {path}",
             repo,
             "GET",
             f"/repos/{repo}/commits",
             params={"sha": ref, "path": path, "per_page": 1},
+            expect=COMMIT_KEYS,
         )
         return _commit(items[0]) if items else None
 
@@ -133,8 +131,13 @@ class StatusReads(Transport):
         params = {"status": "failure", "created": f">={since:%Y-%m-%d}", "per_page": 1}
         url = f"/repos/{repo}/actions/workflows/{quote(workflow, safe='')}/runs"
         try:
-            found = self._request(
-                f"counting the failed runs of {workflow}", repo, "GET", url, params=params
+            found = self.t.request(
+                f"counting the failed runs of {workflow}",
+                repo,
+                "GET",
+                url,
+                params=params,
+                expect=("total_count",),
             )
         except NotFound:
             raise NotFound(
@@ -148,7 +151,8 @@ class StatusReads(Transport):
     def own_login(self, repo: str) -> str:
         """The token's account: a user's token answers GET /user, GITHUB_TOKEN does not."""
         try:
-            return str(self._request("reading the token's user", repo, "GET", "/user")["login"])
+            me = self.t.request("reading the token's user", repo, "GET", "/user", expect=("login",))
+            return str(me["login"])
         except (Forbidden, NotFound):
             return ACTIONS_BOT
 
@@ -161,8 +165,13 @@ class StatusReads(Transport):
             "direction": "asc",
             "per_page": 100,
         }
-        items = self._request(
-            "looking for the dashboard issue", repo, "GET", f"/repos/{repo}/issues", params=params
+        items = self.t.request(
+            "looking for the dashboard issue",
+            repo,
+            "GET",
+            f"/repos/{repo}/issues",
+            params=params,
+            expect=ISSUE_KEYS,
         )
         for item in items:
             author = (item.get("user") or {}).get("login", "")
@@ -174,11 +183,17 @@ class StatusReads(Transport):
 
     def create_issue(self, repo: str, title: str, body: str) -> Issue:
         marker = body.split("\n", 1)[0]
-        return self._create(
+        return self.t.create(
             "creating the dashboard issue",
             repo,
             lambda: _issue(
-                self._send(repo, "POST", f"/repos/{repo}/issues", {"title": title, "body": body})
+                self.t.send(
+                    repo,
+                    "POST",
+                    f"/repos/{repo}/issues",
+                    {"title": title, "body": body},
+                    expect=ISSUE_KEYS,
+                )
             ),
             lambda: self.find_issue(repo, marker),
         )
@@ -187,7 +202,7 @@ class StatusReads(Transport):
         change: dict[str, Any] = {"body": body}
         if reopen:
             change["state"] = "open"
-        self._request(
+        self.t.request(
             f"updating issue #{number}", repo, "PATCH", f"/repos/{repo}/issues/{number}", change
         )
 

@@ -392,7 +392,7 @@ def test_write_budget_is_waited_out(gh: LocalGitHub, host: GitHubHosting) -> Non
 
 
 def test_rate_limits_beyond_the_retry_time_fail_clearly(gh: LocalGitHub) -> None:
-    host = GitHubHosting(gh.api_url, TOKEN, max_retry_time=1)
+    host = GitHubHosting(gh.api_url, TOKEN, longest_wait=1)
     gh.inject("GET", r"/contents/", status=403, retry_after=30)
     with pytest.raises(RemoteError, match="rate limit") as limited:
         host.read_file(REPO, PATH, "main")

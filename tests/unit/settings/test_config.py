@@ -123,3 +123,15 @@ def test_disabled_is_known_before_other_inputs_are_checked(workspace):
     assert config.is_disabled(config.inputs_from_env(env), env)
     with pytest.raises(UsageError, match="mode"):
         load(env)
+
+
+def test_the_wait_scale_defaults_to_waiting_in_full(workspace):
+    assert load(env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app"})).wait_scale == 1.0
+
+
+@pytest.mark.parametrize("value", ["-1", "2", "soon", "nan"])
+def test_a_wait_scale_outside_0_to_1_is_bad_input(workspace, value):
+    env = env_for(workspace, **{"peer-repos": "STRUKT1/strukt-app"})
+    env["SCHEMA_SYNC_WAIT_SCALE"] = value
+    with pytest.raises(UsageError, match="SCHEMA_SYNC_WAIT_SCALE must be a number from 0 to 1"):
+        load(env)
