@@ -126,9 +126,11 @@ def _airtable(cfg: Config, runner: Runner, local: model.Spec, host: Hosting | No
     from sync_action.modes import airtable
     from sync_action.texts import airtable_comment
 
-    results, code = airtable.run(
-        cfg, local, runner, lambda: host or make_host(cfg, runner), fetch_base
-    )
+    def comment_host() -> Hosting:
+        """The pull request comment is written with `comment-token` (else `token`)."""
+        return source_host(cfg, host or make_host(cfg, runner), runner)
+
+    results, code = airtable.run(cfg, local, runner, comment_host, fetch_base)
     data = airtable.report_data(cfg, local, results[0])
     write_report(cfg, data)
     runner.set_outputs(outputs(cfg, local, results))

@@ -277,6 +277,25 @@ def test_a_pull_request_gets_one_sticky_comment_with_its_own_marker(
     assert "field not in the base" in comment.body and "the app expects it" in comment.body
 
 
+def test_the_comment_is_written_with_comment_token(workspace, github, local_airtable, base):
+    github.add_token("ghp_readOnlyHere0123456789abcdefABCDEF0", {SOURCE: "read"}, login="reader")
+    github.add_token("ghs_commentToken0123456789abcdefABCDEF")
+    builder.drop_field(base, "Meals", "Calories")
+    github.open_pull(SOURCE, "feature")
+    run = airtable_run(
+        workspace,
+        github,
+        local_airtable,
+        {"comment-token": "ghs_commentToken0123456789abcdefABCDEF"},
+        event_name="pull_request",
+        event=pull_request_event(1),
+        token="ghp_readOnlyHere0123456789abcdefABCDEF0",
+    )
+    (comment,) = pr_comments(github)
+    assert comment.body.startswith(MARKER + "\n") and comment.user == "github-actions[bot]"
+    assert not [w for w in run.commands("warning") if "comment" in w.lower()]
+
+
 def test_the_comment_says_in_sync_once_the_base_is_fixed(workspace, github, local_airtable, base):
     gone = builder.drop_field(base, "Meals", "Calories")
     github.open_pull(SOURCE, "feature")
