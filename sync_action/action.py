@@ -79,7 +79,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
     else:
         change = pull_change.own_change(cfg, history, local, host)
         results, code = drift.run(cfg, host, history, local, runner, change, own)
-        checks = gate.to_json(cfg, gate.alarms(cfg, results, change))
+        checks = gate.to_json(cfg, gate.alarms(cfg, results, change, local))
     for text in dict.fromkeys([*host.notices(), *(own.notices() if own is not host else [])]):
         runner.warning(text, title="Repository renamed or transferred")
     expires_at, expiry_code = expiry.check(cfg, host, runner)

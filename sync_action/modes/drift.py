@@ -110,7 +110,7 @@ def run(
     for result in results:
         _log(runner, result, change, local)
     impact.scan(cfg, local, results, change, runner)
-    alarms = gate.alarms(cfg, results, change)
+    alarms = gate.alarms(cfg, results, change, local)
     gate_code = gate.report(cfg, alarms, runner)
     ctx = context(cfg)
     if sticky_comment.wanted(cfg):

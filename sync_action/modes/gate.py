@@ -8,8 +8,9 @@ word of `fail-on` would make them fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sync_action.core.errors import EXIT_DRIFT, EXIT_OK
 from sync_action.core.runner import Runner
@@ -18,6 +19,8 @@ from sync_action.engine.compare import PeerResult
 from sync_action.engine.diff import Change
 from sync_action.engine.pull_change import PullChange
 from sync_action.settings.config import Config
+from sync_action.spec.model import Spec
+from sync_action.texts.sentences import plain
 
 TITLES = {
     FailOn.DRIFT: "Schema drift",
@@ -41,23 +44,36 @@ class Alarm:
     text: str
 
 
-def alarms(cfg: Config, results: Sequence[PeerResult], change: PullChange | None) -> list[Alarm]:
-    """Every alarm of a drift run: the pull request's own change first, then each peer."""
+def alarms(
+    cfg: Config,
+    results: Sequence[PeerResult],
+    change: PullChange | None,
+    local: Spec | None = None,
+) -> list[Alarm]:
+    """Every alarm of a drift run: the pull request's own change first, then each peer.
+    With `local` (this repository's spec) changes are named as the comment names them."""
     found: list[Alarm] = []
     if change is not None:
-        found += list(_change_alarms(cfg, change))
+        found += list(_change_alarms(cfg, change, _docs(local, change.base_spec)))
     for result in results:
-        found += list(_peer_alarms(cfg, result))
+        found += list(_peer_alarms(cfg, result, _docs(local, result.peer_spec)))
     return found
 
 
-def _change_alarms(cfg: Config, change: PullChange) -> Iterable[Alarm]:
+def _docs(*specs: Spec | None) -> list[Mapping[str, Any]]:
+    """The specs whose display names the sentences use."""
+    return [s.data for s in specs if s is not None]
+
+
+def _change_alarms(
+    cfg: Config, change: PullChange, docs: Sequence[Mapping[str, Any]]
+) -> Iterable[Alarm]:
     subject = f"pull request #{change.number}" if change.number else "this pull request"
     if change.breaking:
         yield Alarm(
             FailOn.BREAKING,
             subject,
-            f"{subject} makes {_breaking(change.changes, f' to {cfg.schema_path}')}",
+            f"{subject} makes {_breaking(change.changes, f' to {cfg.schema_path}', docs)}",
         )
     for finding in change.findings:
         condition = _condition(finding)
@@ -65,7 +81,9 @@ def _change_alarms(cfg: Config, change: PullChange) -> Iterable[Alarm]:
             yield Alarm(condition, subject, f"{subject}: {change.notes.get(finding, finding)}")
 
 
-def _peer_alarms(cfg: Config, result: PeerResult) -> Iterable[Alarm]:
+def _peer_alarms(
+    cfg: Config, result: PeerResult, docs: Sequence[Mapping[str, Any]]
+) -> Iterable[Alarm]:
     peer = result.repository
     if result.status in (Status.FAILED, Status.PENDING):
         return
@@ -81,7 +99,7 @@ def _peer_alarms(cfg: Config, result: PeerResult) -> Iterable[Alarm]:
         yield Alarm(
             FailOn.BREAKING,
             peer,
-            _breaking(result.changes, f" from {old['repository']} to {new['repository']}"),
+            _breaking(result.changes, f" from {old['repository']} to {new['repository']}", docs),
         )
     for finding in result.findings:
         condition = _condition(finding)
@@ -104,13 +122,11 @@ def _condition(finding: str) -> FailOn | None:
         return None
 
 
-def _breaking(changes: Sequence[Change], where: str) -> str:
-    """`2 breaking change(s) <where>, first tables.meals.fields.calories.type (type-changed)`."""
+def _breaking(changes: Sequence[Change], where: str, docs: Sequence[Mapping[str, Any]]) -> str:
+    """`2 breaking change(s) <where>, first: Meals › Calories (fld…): type number → string —
+    breaking: type changed`, in the comment's words."""
     breaking = [c for c in changes if c.breaking]
-    return (
-        f"{len(breaking)} breaking change(s){where}, first {breaking[0].path} "
-        f"({breaking[0].reason or 'breaking'})"
-    )
+    return f"{len(breaking)} breaking change(s){where}, first: {plain(breaking[0].to_json(), docs)}"
 
 
 def to_json(cfg: Config, found: Sequence[Alarm]) -> list[dict[str, object]]:
