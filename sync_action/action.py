@@ -82,7 +82,7 @@ def execute(cfg: Config, runner: Runner, host: Hosting | None = None) -> int:
         checks = gate.to_json(cfg, gate.alarms(cfg, results, change, local))
     for text in dict.fromkeys([*host.notices(), *(own.notices() if own is not host else [])]):
         runner.warning(text, title="Repository renamed or transferred")
-    expires_at, expiry_code = expiry.check(cfg, host, runner)
+    expires_at, expiry_code = expiry.warn_if_expiring(cfg, host, runner)
     data = report.build(local, results, ctx, change, checks)
     if view is not None:
         data["status"] = view.to_json()

@@ -204,7 +204,7 @@ def _read_key(path: str) -> str:
 
 def _diff(args: argparse.Namespace) -> int:
     from sync_action.engine import diff
-    from sync_action.settings.pr_inputs import split_list
+    from sync_action.settings.list_inputs import split_list
     from sync_action.spec import model
 
     old = model.load_file(Path(args.old), args.old)
@@ -264,7 +264,7 @@ def _impact_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 def _impact(args: argparse.Namespace) -> int:
     """One line per use: `path:line: Table › Field (id): change`."""
     from sync_action.engine import diff, impact, usages
-    from sync_action.settings.input_values import impact_paths
+    from sync_action.settings.typed_inputs import impact_paths
     from sync_action.spec import model
     from sync_action.texts.usage_words import plain
 

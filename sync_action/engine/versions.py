@@ -84,7 +84,7 @@ class Verdict:
     message: str
 
 
-def check(
+def policy_findings(
     before: Spec | None,
     after: Spec | None,
     changes: Sequence[Change],
@@ -146,7 +146,7 @@ def apply(
     where: str = "this file",
 ) -> None:
     """Add the version policy's finding and `updated-at-unchanged` for one content change."""
-    verdict = check(before, after, changes, policy, where=where)
+    verdict = policy_findings(before, after, changes, policy, where=where)
     if verdict is not None:
         target.findings.append(verdict.finding)
         target.notes[verdict.finding] = verdict.message

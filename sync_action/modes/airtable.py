@@ -40,7 +40,7 @@ class AirtableResult(PeerResult):
         return meta
 
 
-def check(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
+def compare_with_base(cfg: Config, local: Spec, base: BaseSchema) -> AirtableResult:
     """The verdict on one base schema: drift unless every change is `type-unknown`."""
     result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")
     result.base = base
@@ -104,7 +104,7 @@ def run(
     """Fetch (through `fetcher`, the Airtable backend the entry point hands over), compare,
     log, keep the comment; return the one result and the exit code."""
     try:
-        result = check(cfg, local, fetcher(cfg))
+        result = compare_with_base(cfg, local, fetcher(cfg))
         code = EXIT_DRIFT if fails(cfg, result) else EXIT_OK
     except RemoteError as exc:
         result = AirtableResult(repository=f"airtable:{cfg.airtable_base_id}", ref="", path="")

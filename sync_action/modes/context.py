@@ -3,11 +3,13 @@ texts name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sync_action.core.vocabulary import FailOn
+from sync_action.core.errors import EXIT_REMOTE, RemoteError, UsageError
+from sync_action.core.vocabulary import FailOn, Status
 from sync_action.engine import report
 from sync_action.engine.compare import PeerResult
 from sync_action.settings.config import Config
@@ -23,6 +25,21 @@ UNEXPECTED = (
     "the action could not finish its work here (an answer or a state it does not handle); "
     "re-run the job, and if it happens again, report it with the job's log"
 )
+
+
+@contextmanager
+def one_peer(result: PeerResult) -> Iterator[None]:
+    """One peer's work, whose failure is that peer's, never the run's: a remote failure is
+    recorded with its message, anything unexpected with `UNEXPECTED` (exit 3, no traceback,
+    no exception name); bad input (exit 2) still stops the run before anything else."""
+    try:
+        yield
+    except RemoteError as exc:
+        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
+    except UsageError:
+        raise
+    except Exception:
+        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
 
 
 def fan_out(items: Iterable[T], work: Callable[[T], R]) -> list[R]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sync_action.core import markers
-from sync_action.core.errors import EXIT_OK, EXIT_REMOTE, RemoteError, most_severe
+from sync_action.core.errors import EXIT_OK, most_severe
 from sync_action.core.hosting import Hosting, SourceHistory
 from sync_action.core.runner import Runner
 from sync_action.core.vocabulary import Finding, Role, Status
@@ -18,7 +18,7 @@ from sync_action.engine import report
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.pull_change import PullChange
 from sync_action.modes import gate, impact, provenance, sticky_comment
-from sync_action.modes.context import UNEXPECTED, context, fan_out, text_docs, text_run
+from sync_action.modes.context import context, fan_out, one_peer, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
 from sync_action.texts import document, sentences
@@ -42,7 +42,7 @@ def check_peer(
     result = PeerResult(repository=peer, ref=cfg.peer_ref or "", path=cfg.peer_path)
     result.consumer_side = cfg.role == Role.CONSUMER
     result.own_repository, result.own_ref = cfg.repository or "local", cfg.ref or cfg.sha
-    try:
+    with one_peer(result):
         if not result.ref:
             result.ref = host.default_branch(peer)
         remote = host.read_file(peer, cfg.peer_path, result.ref)
@@ -53,10 +53,6 @@ def check_peer(
         elif result.drift:
             provenance.place(cfg, host, history, local, result)
             _find_pending_sync(cfg, host, result)
-    except RemoteError as exc:
-        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
-    except Exception:  # one peer's failure, never the run's
-        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
     return result
 
 

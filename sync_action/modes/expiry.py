@@ -31,7 +31,7 @@ def parse(header: str | None) -> datetime | None:
         return None
 
 
-def check(
+def warn_if_expiring(
     cfg: Config, host: Hosting, runner: Runner, now: datetime | None = None
 ) -> tuple[str, int]:
     """The `token-expires-at` output and the exit code: a warning within the window,

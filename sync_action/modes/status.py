@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sync_action.core import markers
-from sync_action.core.errors import EXIT_DRIFT, EXIT_OK, EXIT_REMOTE, RemoteError
+from sync_action.core.errors import EXIT_DRIFT, EXIT_OK, RemoteError
 from sync_action.core.hosting import Hosting, SourceHistory
 from sync_action.core.runner import Runner
 from sync_action.core.vocabulary import STATUS_CONDITION, Finding, Status
@@ -33,7 +33,7 @@ from sync_action.engine.status_model import (
     review_decision,
 )
 from sync_action.modes import expiry
-from sync_action.modes.context import UNEXPECTED, fan_out
+from sync_action.modes.context import fan_out, one_peer
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec
 from sync_action.texts import dashboard
@@ -41,13 +41,13 @@ from sync_action.texts import dashboard
 V = TypeVar("V")
 
 
-def check(
+def read_consumer(
     cfg: Config, host: Hosting, local: Spec, history: SourceHistory, peer: str, now: datetime
 ) -> PeerResult:
     """One consumer's status; a remote failure is recorded, not raised, so others go on."""
     result = PeerResult(repository=peer, ref="", path=cfg.peer_path)
     result.metrics = metrics = Metrics()
-    try:
+    with one_peer(result):
         remote = host.read_file(peer, cfg.peer_path, None)
         result.ref = remote.ref
         compare(local, remote, result, ignore=cfg.ignore, require_version_bump=False)
@@ -58,10 +58,6 @@ def check(
         )
         result.status = _state(result, history)
         _history(cfg, host, result, history, now)
-    except RemoteError as exc:
-        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
-    except Exception:  # one peer's failure, never the run's
-        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
     return result
 
 
@@ -150,7 +146,9 @@ def run(
     `source` is this repository's hosting (comment-token's), for the dashboard and the
     sync workflow's runs."""
     now = datetime.now(UTC)
-    results = fan_out(cfg.peer_repos, lambda peer: check(cfg, host, local, history, peer, now))
+    results = fan_out(
+        cfg.peer_repos, lambda peer: read_consumer(cfg, host, local, history, peer, now)
+    )
     view = Overview(
         cfg.repository or "local",
         cfg.schema_path,

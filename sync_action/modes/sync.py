@@ -16,12 +16,10 @@ version on the branch, whichever finishes last.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from sync_action.core import markers
 from sync_action.core.errors import (
     EXIT_DRIFT,
-    EXIT_REMOTE,
     Conflict,
     RemoteError,
     SpecError,
@@ -33,8 +31,8 @@ from sync_action.core.vocabulary import Finding, Status
 from sync_action.engine import report
 from sync_action.engine.compare import PeerResult, compare
 from sync_action.engine.versions import version_order
-from sync_action.modes import origins, provenance
-from sync_action.modes.context import UNEXPECTED, context, fan_out, text_docs, text_run
+from sync_action.modes import origins, provenance, sync_labels
+from sync_action.modes.context import context, fan_out, one_peer, text_docs, text_run
 from sync_action.settings.config import Config
 from sync_action.spec.model import Spec, load_bytes
 from sync_action.texts import prbody, why
@@ -96,18 +94,16 @@ def sync_peer(job: Job, peer: str) -> PeerResult:
     cfg = job.cfg
     result = PeerResult(repository=peer, ref=cfg.base_branch or "", path=cfg.peer_path)
     result.own_repository, result.own_ref = job.ctx.repository, cfg.ref or cfg.sha
-    try:
-        _sync(job, result)
-    except _Superseded as newer:
-        result.status = Status.UNCHANGED
-        result.message = (
-            f"{peer}: the sync branch {cfg.sync_branch} holds spec version {newer.version}, "
-            f"newer than this {job.local.version}; it was left as it is (force-sync overrides)"
-        )
-    except RemoteError as exc:
-        result.status, result.message, result.exit_code = Status.FAILED, exc.message, exc.exit_code
-    except Exception:  # one peer's failure, never the run's
-        result.status, result.message, result.exit_code = Status.FAILED, UNEXPECTED, EXIT_REMOTE
+    with one_peer(result):
+        try:
+            _sync(job, result)
+        except _Superseded as newer:
+            result.status = Status.UNCHANGED
+            result.message = (
+                f"{peer}: the sync branch {cfg.sync_branch} holds spec version "
+                f"{newer.version}, newer than this {job.local.version}; it was left as it is "
+                "(force-sync overrides)"
+            )
     return result
 
 
@@ -177,7 +173,7 @@ def _update(job: Job, result: PeerResult, pull: PullRequest) -> None:
     _refuse_if_newer(job, branch_file)
     commit = _commit(job, result, branch_file.blob_sha)
     note = _foreign_note(pull, cfg.sync_branch)
-    labels = _label_plan(job, result, pull)
+    labels = sync_labels.plan(job.cfg, result.breaking, pull)
     host.edit_pull(
         result.repository, pull.number, job.title, _body(job, result, commit, note, labels.owned)
     )
@@ -207,7 +203,7 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
         if created:
             _remove_own_branch(job, result, base_sha)
         raise
-    labels = _label_plan(job, result, pull)
+    labels = sync_labels.plan(job.cfg, result.breaking, pull)
     body = _body(job, result, commit, "", labels.owned)
     if pull is not None:
         host.edit_pull(peer, pull.number, job.title, body)
@@ -224,7 +220,7 @@ def _rebuild(job: Job, result: PeerResult, pull: PullRequest | None, base_blob: 
             raise
         result.pr_url, result.pr_number = pull.url, pull.number
         _refuse_if_newer(job, _branch_file(job, result))
-        labels = _label_plan(job, result, pull)
+        labels = sync_labels.plan(job.cfg, result.breaking, pull)
         host.edit_pull(peer, pull.number, job.title, _body(job, result, commit, "", labels.owned))
         result.status = Status.UPDATED
     except RemoteError:
@@ -333,47 +329,9 @@ def _body(job: Job, result: PeerResult, commit: str, note: str, owned: tuple[str
     )
 
 
-@dataclass(frozen=True)
-class LabelPlan:
-    """What to add and remove; `owned` are the breaking/safe labels this action put there."""
-
-    add: tuple[str, ...]
-    remove: tuple[str, ...]
-    owned: tuple[str, ...]
-
-
-def _recorded(pull: PullRequest | None, kinds: set[str]) -> set[str]:
-    """The breaking/safe labels an earlier run put on the pull request, from its marker.
-
-    A body from before the marker named its labels counts every such label as ours:
-    those versions put `safe-to-merge` on every sync pull request."""
-    if pull is None:
-        return set()
-    found = markers.PULL_MARK.search(pull.body or "")
-    if found is None or found["labels"] is None:
-        return {x for x in pull.labels if x in kinds}
-    return {unquote(x) for x in found["labels"].split(",") if x}
-
-
-def _label_plan(job: Job, result: PeerResult, pull: PullRequest | None) -> LabelPlan:
-    """Labels by breaking: the kind that applies is ensured, the other kind's own removed."""
-    cfg = job.cfg
-    kind, other = (
-        (cfg.breaking_labels, cfg.safe_labels)
-        if result.breaking
-        else (cfg.safe_labels, cfg.breaking_labels)
-    )
-    have = set(pull.labels) if pull is not None else set()
-    kinds = set(kind) | set(other)
-    recorded = _recorded(pull, kinds)
-    wanted = tuple(dict.fromkeys((*cfg.labels, *kind)))
-    add = tuple(x for x in wanted if x not in have)
-    remove = tuple(x for x in other if x in have and x in recorded and x not in kind)
-    owned = tuple(x for x in kind if x in add or x in recorded or pull is None)
-    return LabelPlan(add, remove, owned)
-
-
-def _apply_labels(job: Job, result: PeerResult, pull: PullRequest, plan: LabelPlan) -> None:
+def _apply_labels(
+    job: Job, result: PeerResult, pull: PullRequest, plan: sync_labels.LabelPlan
+) -> None:
     if plan.add:
         job.host.add_labels(result.repository, pull.number, plan.add)
     for label in plan.remove:
@@ -382,7 +340,7 @@ def _apply_labels(job: Job, result: PeerResult, pull: PullRequest, plan: LabelPl
 
 def _ensure_labels(job: Job, result: PeerResult, pull: PullRequest) -> None:
     """Labels when the content stands: only what is missing is added."""
-    plan = _label_plan(job, result, pull)
+    plan = sync_labels.plan(job.cfg, result.breaking, pull)
     if plan.add:
         job.host.add_labels(result.repository, pull.number, plan.add)
 

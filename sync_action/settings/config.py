@@ -18,17 +18,17 @@ from typing import Any
 from sync_action.core.errors import UsageError
 from sync_action.core.vocabulary import FailOn, Mode, Role, VersionPolicy
 from sync_action.settings import event as events
-from sync_action.settings import input_values as values
+from sync_action.settings import typed_inputs as values
 from sync_action.settings.airtable_inputs import airtable_inputs
-from sync_action.settings.input_values import (
+from sync_action.settings.list_inputs import labels as _labels
+from sync_action.settings.list_inputs import logins as _logins
+from sync_action.settings.list_inputs import run_url, split_list
+from sync_action.settings.typed_inputs import (
     WAIT_SCALE_ENV,
     WRITE_LIMIT_ENV,
     wait_scale,
     write_limits,
 )
-from sync_action.settings.pr_inputs import labels as _labels
-from sync_action.settings.pr_inputs import logins as _logins
-from sync_action.settings.pr_inputs import run_url, split_list
 
 DEFAULTS: dict[str, str] = {
     "mode": "drift",

@@ -10,7 +10,7 @@ import yaml
 
 from sync_action.core.vocabulary import Finding, VersionPolicy
 from sync_action.engine.diff import diff_documents
-from sync_action.engine.versions import check, lowest, version_order
+from sync_action.engine.versions import lowest, policy_findings, version_order
 from sync_action.spec.model import Spec, load_bytes
 from tests.conftest import CURRENT, LEGACY
 
@@ -40,7 +40,7 @@ def describe(data: dict[str, Any]) -> None:
 
 
 def verdict(old: Spec, new: Spec, policy: VersionPolicy = VersionPolicy.SEMVER):
-    return check(old, new, diff_documents(old.data, new.data), policy)
+    return policy_findings(old, new, diff_documents(old.data, new.data), policy)
 
 
 def test_v1_10_0_is_higher_than_v1_9_0():

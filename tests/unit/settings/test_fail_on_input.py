@@ -6,7 +6,7 @@ import pytest
 
 from sync_action.core.errors import UsageError
 from sync_action.core.vocabulary import FailOn
-from sync_action.settings.input_values import fail_on
+from sync_action.settings.typed_inputs import fail_on
 
 
 def test_an_empty_fail_on_is_unset_and_never_is_nothing() -> None:

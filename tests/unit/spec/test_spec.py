@@ -12,7 +12,7 @@ import pytest
 
 from sync_action.core.errors import SpecError
 from sync_action.core.vocabulary import VersionPolicy
-from sync_action.engine.versions import check
+from sync_action.engine.versions import policy_findings
 from sync_action.spec.model import (
     MAX_BYTES,
     Spec,
@@ -158,7 +158,7 @@ def test_a_file_of_exactly_5_mib_is_accepted(tmp_path):
 
 def test_a_leading_v_names_the_same_version():
     assert normalize_version("v1.0.0") == normalize_version("1.0.0") == "1.0.0"
-    found = check(load_file(LEGACY), load_file(CURRENT), [], VersionPolicy.BUMP)
+    found = policy_findings(load_file(LEGACY), load_file(CURRENT), [], VersionPolicy.BUMP)
     assert found is not None and found.finding == "version-not-bumped"
 
 

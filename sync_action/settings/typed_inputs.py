@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from sync_action.core.errors import UsageError
 from sync_action.core.vocabulary import FailOn, Role, VersionPolicy
-from sync_action.settings.pr_inputs import split_list
+from sync_action.settings.list_inputs import split_list
 
 _E = TypeVar("_E", Role, VersionPolicy)
 WRITE_LIMIT_ENV = "SCHEMA_SYNC_WRITE_LIMIT"
