@@ -281,6 +281,7 @@ def build(report: Mapping[str, Any], run: Run, docs: Docs) -> Model:
             )
     if used := usage_words.verdict_note(_distinct([{"changes": s[1]} for s in model.sections])):
         model.verdict += f"; {used}"
+        model.severity = max(model.severity, Severity.WARN)  # code here must change: a person
     return model
 
 

@@ -169,6 +169,15 @@ def test_the_verdict_counts_the_breaking_changes_used_and_their_places(
     assert verdict.endswith("1 breaking change, used in 3 places")
 
 
+def test_a_sync_whose_breaking_change_this_code_uses_needs_a_person(
+    workspace, github, current_spec
+):
+    event = sync_pull(github, workspace, current_spec, APP_FILES)
+    consumer_check(workspace, github, event)
+    [comment] = github.comments(CONSUMER, event["number"])
+    assert comment.body.splitlines()[1].startswith("### 🟡 This pull request syncs")
+
+
 def test_each_use_of_a_breaking_change_is_a_warning_on_its_line(workspace, github, current_spec):
     event = sync_pull(github, workspace, current_spec, APP_FILES)
     run = consumer_check(workspace, github, event)
