@@ -6,28 +6,18 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from sync_action.core.hosting import RemoteFile
 from sync_action.core.vocabulary import Finding
 from sync_action.engine.compare import PeerResult, compare
-from sync_action.spec.model import Spec, git_blob_sha, load_bytes, load_file
+from sync_action.spec.model import Spec, git_blob_sha, load_bytes
+from tests.unit.engine.edits import fields
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
 LEGACY = FIXTURES / "AIRTABLE_SPEC.legacy-1.0.0.yaml"
 PATH = "schema/AIRTABLE_SPEC.yaml"
-
-
-@pytest.fixture
-def spec() -> dict[str, Any]:
-    """A fresh copy of the current fixture's data, free to change."""
-    return copy.deepcopy(load_file(CURRENT).data)
-
-
-def fields(doc: dict[str, Any], table: str) -> dict[str, Any]:
-    return doc["tables"][table]["fields"]
 
 
 def local_spec(data: dict[str, Any] | None = None) -> Spec:

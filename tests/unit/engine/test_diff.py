@@ -12,6 +12,7 @@ import yaml
 from sync_action.core.vocabulary import Finding
 from sync_action.engine.diff import Change, diff_documents
 from sync_action.spec.model import load_bytes, load_file
+from tests.unit.engine.edits import changed, fields, one, rename
 
 UPDATED_AT_UNCHANGED = Finding.UPDATED_AT_UNCHANGED
 
@@ -19,35 +20,6 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
 LEGACY = FIXTURES / "AIRTABLE_SPEC.legacy-1.0.0.yaml"
 PATH = "schema/AIRTABLE_SPEC.yaml"
-
-
-@pytest.fixture
-def spec() -> dict[str, Any]:
-    """A fresh copy of the current fixture's data, free to change."""
-    return copy.deepcopy(load_file(CURRENT).data)
-
-
-def changed(before: dict[str, Any], edit) -> list[Change]:
-    """The diff from `before` to a copy of it changed by `edit`."""
-    after = copy.deepcopy(before)
-    edit(after)
-    return diff_documents(before, after)
-
-
-def fields(doc: dict[str, Any], table: str) -> dict[str, Any]:
-    return doc["tables"][table]["fields"]
-
-
-def rename(mapping: dict[str, Any], old: str, new: str) -> None:
-    """Rename a key in place, keeping its position."""
-    items = [(new if k == old else k, v) for k, v in mapping.items()]
-    mapping.clear()
-    mapping.update(items)
-
-
-def one(changes: list[Change]) -> Change:
-    assert len(changes) == 1, changes
-    return changes[0]
 
 
 # --- whole documents -------------------------------------------------------------------------

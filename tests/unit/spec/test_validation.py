@@ -2,55 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from sync_action.core.errors import SpecError
-from sync_action.spec.model import (
-    Spec,
-    builtin_schema,
-    load_bytes,
-    load_file,
-)
+from sync_action.spec.model import builtin_schema, load_file
 from sync_action.spec.validation import validate
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CURRENT = FIXTURES / "AIRTABLE_SPEC.yaml"
-LEGACY = FIXTURES / "AIRTABLE_SPEC.legacy-1.0.0.yaml"
-CURRENT_TEXT = CURRENT.read_text(encoding="utf-8")
-
-
-def load_text(text: str, name: str = "spec.yaml") -> Spec:
-    return load_bytes(text.encode("utf-8"), name)
-
-
-def refusal(raw: str | bytes) -> SpecError:
-    """The SpecError that loading these bytes raises."""
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    with pytest.raises(SpecError) as info:
-        load_bytes(data, "spec.yaml")
-    return info.value
-
-
-def invalid(text: str, schema: dict | None = None) -> SpecError:
-    """The SpecError that validating this (well-formed) text raises."""
-    spec = load_text(text)
-    with pytest.raises(SpecError) as info:
-        validate(spec, schema)
-    return info.value
-
-
-def line_with(text: str, needle: str, start_after: str = "") -> int:
-    """The 1-based line of the first `needle`, optionally after the first `start_after`."""
-    offset = text.index(start_after) if start_after else 0
-    return text[: text.index(needle, offset)].count("\n") + 1
-
-
-def edited(old: str, new: str, text: str = CURRENT_TEXT, count: int = 1) -> str:
-    assert old in text, old
-    return text.replace(old, new, count)
-
+from tests.conftest import CURRENT, LEGACY
+from tests.unit.spec.texts import edited, invalid, line_with, load_text
 
 # --- validation ------------------------------------------------------------------------------
 
