@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 
-from tests.actionrun import CONSUMER, run_action
+from tests.actionrun import CONSUMER, TOKEN, run_action
 from tests.conftest import SPEC_PATH
 from tests.e2e.test_action_drift import changed_spec
 
@@ -296,3 +297,23 @@ def test_an_answer_without_what_status_mode_counts_fails_that_count_not_the_run(
     assert "with 200 but without `total_count`" in error
     assert [r["status"] for r in run.results] == ["in-sync", "in-sync"]
     assert "Traceback" not in run.stderr and "KeyError" not in run.stdout
+
+
+# --- whatever else goes wrong inside one peer's work ------------------------------------------
+
+
+def test_an_answer_the_action_cannot_use_fails_that_peer_only_without_a_traceback(
+    workspace, github, other, current_spec
+):
+    """A file whose `content` is not base64 breaks decoding, an error no answer check
+    names: that consumer fails with a plain sentence, the other is still compared."""
+    url = f"{github.api_url}/repos/{CONSUMER}/contents/{SPEC_PATH}"
+    real = requests.get(url, headers={"Authorization": f"token {TOKEN}"}, timeout=10).json()
+    github.inject("GET", CONTENTS, status=200, body={**real, "content": "%%% not base64 %%%"})
+    run = run_action(workspace, github, {"peer-repos": f"{CONSUMER}\n{other}"}, env=NO_SLEEP)
+    assert run.returncode == 3, run.stdout
+    [error] = run.commands("error")
+    assert CONSUMER in error and "could not finish its work here" in error
+    assert [r["status"] for r in run.results] == ["failed", "in-sync"]
+    said = run.stdout + run.stderr
+    assert "Traceback" not in said and "binascii" not in said and "Error:" not in said
