@@ -106,9 +106,9 @@ def own_change(
         return change
     changes = diff_documents(change.base_spec.data, local.data)
     change.changes, change.ignored = split_ignored(changes, cfg.ignore)
-    # A sync carries the source's versions: the source's own check held them to the policy,
-    # and the consumer could not change them anyway.
-    if change.syncs_from is None and (change.changes or not change.ignored):
+    # The contract holds every pull request's own change to the policy, a sync's too: it
+    # carries the source's versions, so it passes whenever the source's own check did.
+    if change.changes or not change.ignored:
         versions.apply(change, change.base_spec, local, change.changes, cfg.version_policy)
     return change
 

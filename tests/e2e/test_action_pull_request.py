@@ -272,12 +272,13 @@ def test_a_consumer_pull_request_carrying_an_earlier_source_version_is_a_sync(
     assert run.report["pull_request"]["syncs_from"] == SOURCE
 
 
-def test_a_consumers_sync_pull_request_is_not_held_to_the_version_policy(
+def test_a_consumers_sync_pull_request_is_held_to_the_version_policy_as_every_change(
     workspace, github, current_spec
 ):
     same_version = edited(current_spec, None, add_field)  # the source kept v1.0.0
     github.commit(SOURCE, "main", {SPEC_PATH: same_version}, "a field, same version")
     event = consumer_pull(github, workspace, same_version)
     run = check(workspace, github, event, repository=CONSUMER, peers=SOURCE, **GATE)
-    assert run.report["pull_request"]["findings"] == []
+    assert run.report["pull_request"]["findings"] == ["version-too-small"]  # GATE: semver
+    assert "edits-synced-copy" not in run.report["pull_request"]["findings"]
     assert run.report["pull_request"]["syncs_from"] == SOURCE
