@@ -203,10 +203,11 @@ def value(item: Any) -> str:
     if isinstance(item, dict):
         if "type" in item:
             return escape(str(item["type"]))
-        return f"{len(item)} entries"
+        return f"{len(item)} entr{'y' if len(item) == 1 else 'ies'}"
     if isinstance(item, list):
         joined = ", ".join(str(v) for v in item)
-        return escape(joined) if len(joined) <= SHORT_VALUE else f"{len(item)} items"
+        many = f"{len(item)} item{'' if len(item) == 1 else 's'}"
+        return escape(joined) if len(joined) <= SHORT_VALUE else many
     text = " ".join(str(item).split())
     if len(text) > SHORT_VALUE:
         text = text[: SHORT_VALUE - 1] + "…"

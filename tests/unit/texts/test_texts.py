@@ -366,3 +366,10 @@ def test_a_refused_sync_summary_says_the_version_to_set(local, app):
     text = document.summary(data, document.Run(SOURCE, SHA, PATH, mode="sync"), {})
 
     assert text.startswith(f"### 🔴 Sync of `{PATH}`: refused {APP}: set `spec_version` to")
+
+
+def test_one_entry_is_said_in_the_singular() -> None:
+    from sync_action.texts.sentences import value
+
+    assert value({"a": 1}) == "1 entry"
+    assert value({"a": 1, "b": 2}) == "2 entries"
