@@ -7,8 +7,6 @@ against the server; every answer is checked against GitHub's description by the 
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from tests.contract.test_localgithub import git
 from tests.localgithub import LocalGitHub
 from tests.localgithub import references as R
 from tests.localgithub.breakage import RULE_VIOLATIONS
@@ -44,19 +43,6 @@ def api(gh: LocalGitHub, method: str, path: str, **kw: object) -> requests.Respo
 def put_file(path: str, text: str, sha: str | None = None) -> dict[str, str]:
     body = {"message": f"write {path}", "content": base64.b64encode(text.encode()).decode()}
     return body | ({"sha": sha} if sha else {})
-
-
-def git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ,
-        GIT_TERMINAL_PROMPT="0",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.com",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.com",
-    )
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
 
 
 # --- renamed and transferred repositories -------------------------------------------------
